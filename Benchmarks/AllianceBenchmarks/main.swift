@@ -1,0 +1,32 @@
+import Foundation
+import Tabular
+
+/// Benchmark driver: `alliance-benchmarks TASK ARGS...` times one task and prints a line of
+/// `task seconds detail`. The scripts in Benchmarks/ call it next to R and print ratios.
+let arguments = CommandLine.arguments.dropFirst()
+guard let task = arguments.first else {
+    print("usage: alliance-benchmarks read-csv FILE")
+    exit(2)
+}
+func seconds(_ body: () throws -> String) rethrows -> (Double, String) {
+    let start = DispatchTime.now().uptimeNanoseconds
+    let detail = try body()
+    return (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, detail)
+}
+do {
+    switch task {
+    case "read-csv":
+        let path = arguments.dropFirst().first!
+        let (t, detail) = try seconds {
+            let table = try DelimitedTextReader().read(path: path)
+            return "\(table.rowCount) rows x \(table.names.count) columns"
+        }
+        print("read-csv \(String(format: "%.3f", t)) \(detail)")
+    default:
+        print("unknown task \(task)")
+        exit(2)
+    }
+} catch {
+    print("error: \(error)")
+    exit(1)
+}

@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+//
+// alliance: a toolkit for psychotherapy process research (alliance ruptures and repairs, lagged
+// multilevel models, simulation and power, publication tables). See docs/ARCHITECTURE.md.
+import PackageDescription
+
+let package = Package(
+    name: "alliance",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "alliance", targets: ["AllianceCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C libraries, each reached through a module map and a small header of our own.
+        .systemLibrary(name: "CLapack", pkgConfig: "lapack",
+                       providers: [.apt(["liblapack-dev", "libblas-dev"])]),
+        .systemLibrary(name: "CNLopt", pkgConfig: "nlopt", providers: [.apt(["libnlopt-dev"])]),
+        .systemLibrary(name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),
+        .systemLibrary(name: "CReadStat", providers: [.apt(["libreadstat-dev"])]),
+
+        // Dense linear algebra over BLAS/LAPACK, distributions and random streams over GSL,
+        // BOBYQA over NLopt.
+        .target(name: "Numerics", dependencies: ["CLapack", "CNLopt", "CGSL"]),
+
+        // The column store every reader produces, and the delimited-text (CSV) reader.
+        .target(name: "Tabular"),
+
+        .executableTarget(
+            name: "AllianceCLI",
+            dependencies: [
+                "Numerics",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        // Timing driver used by the scripts in Benchmarks/ (run in release mode).
+        .executableTarget(name: "AllianceBenchmarks", dependencies: ["Tabular", "Numerics"],
+                          path: "Benchmarks/AllianceBenchmarks"),
+
+        .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
+        .testTarget(name: "TabularTests", dependencies: ["Tabular"]),
+    ]
+)
