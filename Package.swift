@@ -28,10 +28,13 @@ let package = Package(
         // The column store every reader produces, and the delimited-text (CSV) reader.
         .target(name: "Tabular"),
 
+        // Publication tables (text, Markdown, LaTeX, CSV), JSON, SVG figures, atomic file output.
+        .target(name: "Reports"),
+
         .executableTarget(
             name: "AllianceCLI",
             dependencies: [
-                "Numerics",
+                "Numerics", "Tabular", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -41,5 +44,6 @@ let package = Package(
 
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
         .testTarget(name: "TabularTests", dependencies: ["Tabular"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
     ]
 )

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Tabular
 
 /// The `alliance` command: one subcommand per job, each in its own file.
 @main
@@ -9,4 +11,49 @@ struct Alliance: ParsableCommand {
         version: "0.1.0",
         subcommands: []
     )
+
+    /// Parses the command line, runs the subcommand, and turns any error into one line on standard
+    /// error and an exit status: 2 for bad input (files, options, formulas), 1 for a computation
+    /// that failed. Help and version requests print and exit 0.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            Foundation.exit(ExitStatus.report(error, command: self))
+        }
+    }
+}
+
+/// How errors become messages and exit statuses.
+enum ExitStatus {
+    static let badInput: Int32 = 2
+    static let failedComputation: Int32 = 1
+
+    static func report(_ error: any Error, command: Alliance.Type) -> Int32 {
+        if let input = error as? any InputError {
+            printError(input.description)
+            return badInput
+        }
+        let code = command.exitCode(for: error)
+        if code == .success {
+            command.exit(withError: error) // --help, --version: print and exit 0
+        }
+        if error is ValidationError || code == .validationFailure || code == .failure && isParserError(error) {
+            printError(command.message(for: error) + " (see 'alliance --help')")
+            return badInput
+        }
+        printError(String(describing: error))
+        return failedComputation
+    }
+
+    /// ArgumentParser reports unknown options and missing arguments as its own error types.
+    private static func isParserError(_ error: any Error) -> Bool {
+        String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
+    }
+
+    static func printError(_ message: String) {
+        let line = "alliance: " + message.replacingOccurrences(of: "\n", with: " ") + "\n"
+        FileHandle.standardError.write(Data(line.utf8))
+    }
 }

@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+@testable import Reports
+
+@Suite struct TableRenderingTests {
+    var table: Table {
+        var t = Table(title: "Fixed effects", name: "fixed",
+                      columns: [TableColumn("Term", alignment: .left), TableColumn("b"), TableColumn("p"), TableColumn("95% CI")],
+                      notes: ["Satterthwaite df."])
+        t.appendSection("Patient-rated")
+        t.append([.text("rupture_t"), .number(1.23456, decimals: 2), .pValue(0.0004), .interval(-0.5, 2.25, decimals: 2)])
+        t.append([.text("session"), .number(-0.001, decimals: 2), .pValue(0.0456), .empty])
+        return t
+    }
+
+    @Test func apaNumberConventions() {
+        #expect(CellFormatting.pValue(0.0004) == "< .001")
+        #expect(CellFormatting.pValue(0.0456) == ".046")
+        #expect(CellFormatting.pValue(1) == "1.000")
+        #expect(CellFormatting.display(.bounded(-0.134, decimals: 2)) == "-.13")
+        #expect(CellFormatting.fixed(-0.001, decimals: 2) == "0.00")     // no "-0.00"
+        #expect(CellFormatting.display(.percent(52.14, decimals: 1)) == "52.1%")
+        #expect(CellFormatting.exact(0.1) == "0.1" && CellFormatting.exact(3) == "3")
+    }
+
+    @Test func text() {
+        let expected = """
+        Fixed effects
+        Term          b       p         95% CI
+        --------------------------------------
+        Patient-rated
+        rupture_t  1.23  < .001  [-0.50, 2.25]
+        session    0.00    .046              -
+        Satterthwaite df.
+
+        """
+        #expect(table.rendered(as: .text) == expected)
+    }
+
+    @Test func markdown() {
+        let md = table.rendered(as: .markdown)
+        #expect(md.contains("| Term | b | p | 95% CI |\n|:---|---:|---:|---:|"))
+        #expect(md.contains("| rupture_t | 1.23 | < .001 | [-0.50, 2.25] |"))
+        #expect(md.contains("| **Patient-rated** | | | |"))
+        #expect(md.hasSuffix("*Note.* Satterthwaite df.\n"))
+    }
+
+    @Test func latexUsesBooktabsAndEscapes() {
+        let tex = table.rendered(as: .latex)
+        #expect(tex.contains("\\toprule") && tex.contains("\\midrule") && tex.contains("\\bottomrule"))
+        #expect(tex.contains("Term & b & p & 95\\% CI \\\\"))
+        #expect(tex.contains("rupture\\_t & 1.23 & $<$ .001 & [$-$0.50, 2.25] \\\\"))
+        #expect(tex.contains("\\multicolumn{4}{l}{\\textit{Patient-rated}}"))
+        #expect(tex.contains("\\label{tab:fixed}"))
+    }
+
+    @Test func csvKeepsFullPrecisionAndSplitsIntervals() {
+        let csv = table.rendered(as: .csv)
+        #expect(csv == """
+        section,Term,b,p,95% CI lower,95% CI upper
+        Patient-rated,rupture_t,1.23456,0.0004,-0.5,2.25
+        Patient-rated,session,-0.001,0.0456,,
+
+        """)
+    }
+
+    struct Row: Encodable {
+        let zebra: Int
+        let apple: String?
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(zebra, forKey: .zebra)
+            try c.encode(apple, forKey: .apple)   // nil is written as null
+        }
+        enum CodingKeys: String, CodingKey { case zebra, apple }
+    }
+
+    @Test func jsonSortsKeysWritesNullAndRefusesNaN() throws {
+        let json = try JSONOutput.string(Row(zebra: 1, apple: nil))
+        #expect(json == "{\n  \"apple\" : null,\n  \"zebra\" : 1\n}\n")
+        #expect(throws: (any Error).self) { try JSONOutput.string([Double.nan]) }
+    }
+
+    @Test func outputFileIsReplacedWhole() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("alliance-test-\(UUID())")
+        let path = dir.appendingPathComponent("sub/out.txt").path
+        try OutputFile.write("first", to: path)
+        try OutputFile.write("second", to: path)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "second")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("sub").path) == ["out.txt"])
+        try? FileManager.default.removeItem(at: dir)
+    }
+}
