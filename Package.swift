@@ -45,5 +45,7 @@ let package = Package(
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
         .testTarget(name: "TabularTests", dependencies: ["Tabular"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
+        // Runs the built executable as a user would (needs `swift build` first; scripts/test does it).
+        .testTarget(name: "AllianceCLITests", dependencies: ["AllianceCLI"]),
     ]
 )

@@ -5,7 +5,10 @@ import Tabular
 /// `task seconds detail`. The scripts in Benchmarks/ call it next to R and print ratios.
 let arguments = CommandLine.arguments.dropFirst()
 guard let task = arguments.first else {
-    print("usage: alliance-benchmarks read-csv FILE")
+    print("""
+    usage: AllianceBenchmarks read-csv FILE
+           AllianceBenchmarks generate-panel PATIENTS THERAPISTS SESSIONS SEED OUT.csv
+    """)
     exit(2)
 }
 func seconds(_ body: () throws -> String) rethrows -> (Double, String) {
@@ -22,6 +25,15 @@ do {
             return "\(table.rowCount) rows x \(table.names.count) columns"
         }
         print("read-csv \(String(format: "%.3f", t)) \(detail)")
+    case "generate-panel":
+        let a = Array(arguments.dropFirst())
+        guard a.count == 5, let p = Int(a[0]), let t = Int(a[1]), let s = Int(a[2]), let seed = UInt64(a[3]) else {
+            print("generate-panel PATIENTS THERAPISTS SESSIONS SEED OUT.csv")
+            exit(2)
+        }
+        let text = SessionPanelGenerator(patients: p, therapists: t, sessions: s, seed: seed).csv()
+        try text.write(toFile: a[4], atomically: true, encoding: .utf8)
+        print("generate-panel \(p * s) rows -> \(a[4])")
     default:
         print("unknown task \(task)")
         exit(2)
