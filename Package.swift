@@ -28,6 +28,9 @@ let package = Package(
         // The column store every reader produces, and the delimited-text (CSV) reader.
         .target(name: "Tabular"),
 
+        // Linear mixed models as lme4 fits them, with lmerTest's Satterthwaite inference.
+        .target(name: "MixedModels", dependencies: ["Numerics", "Tabular"]),
+
         // Publication tables (text, Markdown, LaTeX, CSV), JSON, SVG figures, atomic file output.
         .target(name: "Reports"),
 
@@ -45,6 +48,8 @@ let package = Package(
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
         .testTarget(name: "TabularTests", dependencies: ["Tabular"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
+        .testTarget(name: "MixedModelsTests", dependencies: ["MixedModels", "Tabular"],
+                    exclude: ["Reference"]),
         // Runs the built executable as a user would (needs `swift build` first; scripts/test does it).
         .testTarget(name: "AllianceCLITests", dependencies: ["AllianceCLI"]),
     ]
