@@ -208,6 +208,16 @@ final class BlockedCholeskyFactor {
                         SmallBlocks.subtractProduct(m: kj, n: kj, k: kk_, a: l + b * blockSize, b: l + b * blockSize,
                                                     c: d + c * kj * kj, ldc: kj)
                     }
+                } else if kj == 1 && kk_ == 1 {
+                    // Scalar blocks: d[r1, r2] -= l[b1] l[b2] for every pair in a column.
+                    for mm in 0..<levels[kk] {
+                        let lo = pattern.columnStart[mm], hi = pattern.columnStart[mm + 1]
+                        for b1 in lo..<hi {
+                            let r1 = Int(pattern.rows[b1])
+                            let v1 = l[b1]
+                            for b2 in lo...b1 { d[r1 + Int(pattern.rows[b2]) * q] -= v1 * l[b2] }
+                        }
+                    }
                 } else {
                     for mm in 0..<levels[kk] {
                         let lo = pattern.columnStart[mm], hi = pattern.columnStart[mm + 1]

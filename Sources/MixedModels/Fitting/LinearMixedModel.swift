@@ -20,6 +20,21 @@ public final class LinearMixedModel {
     let factor: BlockedCholeskyFactor
     private var factoredTheta: [Double]?
 
+    /// Factorizations run side by side for finite-difference derivatives (Satterthwaite, the
+    /// convergence checks). Defaults to the number of cores; set to 1 when fitting many models in
+    /// parallel already (a simulation), so that threads do not compete.
+    public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    /// Workspaces for batches of factorizations; made on first use.
+    lazy var factorPool = FactorPool(crossProducts: crossProducts, workers: threads)
+
+    /// The objective at many theta at once (in parallel, see `FactorPool`).
+    func objectives(_ thetas: [[Double]]) throws -> [Double] {
+        try factorPool.pieces(thetas, covariance: false).map {
+            criterion(logDetL: $0.logDeterminantRandom, logDetRX: $0.logDeterminantFixed, pwrss: $0.penalizedResidualSumOfSquares)
+        }
+    }
+
     /// Lower bounds of theta (0 for standard-deviation-like elements, -infinity otherwise).
     public let thetaLowerBounds: [Double]
     /// lme4's starting values (each T_j = I).
@@ -102,9 +117,8 @@ public final class LinearMixedModel {
         guard theta.count == thetaStart.count else {
             throw MixedModelError.optimizerFailed("theta has \(theta.count) elements; the model has \(thetaStart.count)")
         }
-        let f: ([Double]) throws -> Double = { try self.objective(theta: $0) }
-        let value = try f(theta)
-        let derivatives = try NumericalDerivatives.centralGradientAndHessian(f, at: theta, value: value, delta: 1e-4)
+        let value = try objective(theta: theta)
+        let derivatives = try NumericalDerivatives.centralGradientAndHessian(objectives, at: theta, value: value, delta: 1e-4)
         let optimum = Optimum(theta: theta, objective: value, evaluations: 1, stopReason: .success,
                               gradient: derivatives.gradient, hessian: derivatives.hessian)
         return try LinearMixedModelFit(model: self, optimum: optimum, satterthwaite: satterthwaite)
@@ -159,7 +173,7 @@ public final class LinearMixedModel {
             if case .objectiveFailed(let inner) = error { throw inner }
             throw MixedModelError.optimizerFailed(error.description)
         }
-        let derivatives = try NumericalDerivatives.centralGradientAndHessian(f, at: result.minimizer,
+        let derivatives = try NumericalDerivatives.centralGradientAndHessian(objectives, at: result.minimizer,
                                                                              value: result.minimum, delta: 1e-4)
         var theta = result.minimizer
         var value = result.minimum

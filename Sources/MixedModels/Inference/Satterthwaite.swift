@@ -28,20 +28,22 @@ struct Satterthwaite {
         let nTheta = theta.count
         let n = Double(model.n), p = Double(model.p)
         let reml = model.method == .reml
-        let deviance: ([Double]) throws -> Double = { varpar in
-            let th = Array(varpar[0..<nTheta])
-            let sigma2 = varpar[nTheta] * varpar[nTheta]
-            try model.factor(at: th)
-            var d = model.factor.logDeterminantRandom + model.factor.penalizedResidualSumOfSquares / sigma2
-                + n * log(2 * Double.pi * sigma2)
-            if reml { d += model.factor.logDeterminantFixed - p * log(2 * Double.pi * sigma2) }
-            return d
+        let pool = model.factorPool
+        let deviance: ([[Double]]) throws -> [Double] = { points in
+            let pieces = try pool.pieces(points.map { Array($0[0..<nTheta]) }, covariance: false)
+            return zip(points, pieces).map { varpar, piece in
+                let sigma2 = varpar[nTheta] * varpar[nTheta]
+                var d = piece.logDeterminantRandom + piece.penalizedResidualSumOfSquares / sigma2 + n * log(2 * Double.pi * sigma2)
+                if reml { d += piece.logDeterminantFixed - p * log(2 * Double.pi * sigma2) }
+                return d
+            }
         }
-        let covariance: ([Double]) throws -> [Double] = { varpar in
-            let th = Array(varpar[0..<nTheta])
-            try model.factor(at: th)
-            let sigma2 = varpar[nTheta] * varpar[nTheta]
-            return try FixedEffectsCovariance.unscaled(model.factor.fixedFactor).elements.map { $0 * sigma2 }
+        let covariance: ([[Double]]) throws -> [[Double]] = { points in
+            let pieces = try pool.pieces(points.map { Array($0[0..<nTheta]) }, covariance: true)
+            return zip(points, pieces).map { varpar, piece in
+                let sigma2 = varpar[nTheta] * varpar[nTheta]
+                return piece.unscaledCovariance!.elements.map { $0 * sigma2 }
+            }
         }
         let varpar = theta + [sigma]
         let hessian = try NumericalDerivatives.richardsonHessian(deviance, at: varpar)
@@ -68,7 +70,6 @@ struct Satterthwaite {
             Matrix(rows: pp, columns: pp, columnMajor: Array(jacobianMatrix.column(i)))
         }
         self.warnings = warnings
-        try model.factor(at: theta) // leave the factorization at the estimates
     }
 
     /// The degrees of freedom for the contrast `l` given Var(beta-hat) = `covariance`.
