@@ -48,7 +48,7 @@ let package = Package(
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
         .testTarget(name: "TabularTests", dependencies: ["Tabular"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
-        .testTarget(name: "MixedModelsTests", dependencies: ["MixedModels", "Tabular"],
+        .testTarget(name: "MixedModelsTests", dependencies: ["MixedModels", "Tabular", "Numerics"],
                     exclude: ["Reference"]),
         // Runs the built executable as a user would (needs `swift build` first; scripts/test does it).
         .testTarget(name: "AllianceCLITests", dependencies: ["AllianceCLI"]),
