@@ -32,12 +32,12 @@ let package = Package(
         .target(name: "MixedModels", dependencies: ["Numerics", "Tabular"]),
 
         // Publication tables (text, Markdown, LaTeX, CSV), JSON, SVG figures, atomic file output.
-        .target(name: "Reports"),
+        .target(name: "Reports", dependencies: ["MixedModels"]),
 
         .executableTarget(
             name: "AllianceCLI",
             dependencies: [
-                "Numerics", "Tabular", "Reports",
+                "Numerics", "Tabular", "MixedModels", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -47,7 +47,7 @@ let package = Package(
 
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
         .testTarget(name: "TabularTests", dependencies: ["Tabular"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "MixedModels", "Tabular"]),
         .testTarget(name: "MixedModelsTests", dependencies: ["MixedModels", "Tabular", "Numerics"],
                     exclude: ["Reference"]),
         // Runs the built executable as a user would (needs `swift build` first; scripts/test does it).

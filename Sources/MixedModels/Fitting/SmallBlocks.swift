@@ -10,6 +10,18 @@ enum SmallBlocks {
     static func congruence(_ k: Int, t: UnsafePointer<Double>, a: UnsafePointer<Double>,
                            out: UnsafeMutablePointer<Double>) {
         if k == 1 { out[0] = t[0] * a[0] * t[0]; return }
+        if k == 2 {
+            // T = [[t0, 0], [t1, t3]], A symmetric [[a0, a1], [a1, a3]].
+            let t0 = t[0], t1 = t[1], t3 = t[3], a0 = a[0], a1 = a[1], a3 = a[3]
+            let w0 = a0 * t0 + a1 * t1, w1 = a1 * t0 + a3 * t1   // A T, first column
+            let v1 = a3 * t3                                      // A T, second column, second row (first row a1 t3)
+            out[0] = t0 * w0 + t1 * w1
+            out[1] = t3 * w1
+            out[2] = out[1]
+            out[3] = t3 * v1
+            _ = v1
+            return
+        }
         for j in 0..<k {
             for i in 0..<k {
                 // (T'AT)_ij = sum_r sum_s T_ri A_rs T_sj, with T_ri = 0 for r < i.
@@ -48,6 +60,16 @@ enum SmallBlocks {
     static func subtractProduct(m: Int, n: Int, k: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>,
                                 c: UnsafeMutablePointer<Double>, ldc: Int) {
         if m == 1 && n == 1 && k == 1 { c[0] -= a[0] * b[0]; return }
+        if n == 1 && k == 1 {
+            let b0 = b[0]
+            for i in 0..<m { c[i] -= a[i] * b0 }
+            return
+        }
+        if n == 1 && k == 2 {
+            let b0 = b[0], b1 = b[1]
+            for i in 0..<m { c[i] -= a[i] * b0 + a[i + m] * b1 }
+            return
+        }
         for j in 0..<n {
             for i in 0..<m {
                 var sum = 0.0
@@ -85,6 +107,15 @@ enum SmallBlocks {
         if k == 1 {
             let inv = 1 / l[0]
             for i in 0..<m { b[i] *= inv }
+            return
+        }
+        if k == 2 {
+            let inv0 = 1 / l[0], l1 = l[1], inv3 = 1 / l[3]
+            for i in 0..<m {
+                let x0 = b[i] * inv0
+                b[i] = x0
+                b[i + ldb] = (b[i + ldb] - x0 * l1) * inv3
+            }
             return
         }
         // Column j of X = B L^-T satisfies sum_{s<=j} X[:, s] L[j, s] = B[:, j].

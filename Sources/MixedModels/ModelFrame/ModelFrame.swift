@@ -43,20 +43,27 @@ public struct ModelFrame: Sendable {
             throw FormulaError("response '\(formula.response.deparsed)' is not numeric")
         }
 
-        // Complete cases.
+        // Complete cases: a row is used when no atom is missing there.
         let atoms = formula.atoms
+        var complete = [Bool](repeating: true, count: data.rowCount)
+        for atom in atoms {
+            switch variables[atom]! {
+            case .numeric(let v):
+                for r in 0..<v.count where v[r].isNaN { complete[r] = false }
+            case .factor(let codes, _):
+                for r in 0..<codes.count where codes[r] < 0 { complete[r] = false }
+            }
+        }
         var rows = [Int]()
         rows.reserveCapacity(data.rowCount)
-        for r in 0..<data.rowCount where !atoms.contains(where: { variables[$0]!.isMissing(r) }) {
-            rows.append(r)
-        }
+        for r in 0..<data.rowCount where complete[r] { rows.append(r) }
         self.rows = rows
         self.droppedRowCount = data.rowCount - rows.count
         guard !rows.isEmpty else {
             throw FormulaError("no rows of \(data.source) have every variable of '\(formula.text)' (\(data.rowCount) rows, all with something missing)")
         }
-        // Selecting the complete rows also drops factor levels no longer used.
-        for atom in atoms { variables[atom] = variables[atom]!.selecting(rows) }
+        // Keep the complete rows and drop factor levels no longer used.
+        for atom in atoms { variables[atom] = variables[atom]!.selecting(rows, allRows: rows.count == data.rowCount) }
         let n = rows.count
 
         guard case .numeric(let response) = variables[formula.response]! else {
@@ -139,7 +146,13 @@ public struct ModelFrame: Sendable {
             capacity = product
             for r in 0..<n { keys[r] = keys[r] * Int64(f.levels.count) + Int64(f.codes[r]) }
         }
-        let distinct = Array(Set(keys)).sorted()
+        var distinct = keys.sorted()
+        var unique = 0
+        for k in distinct.indices where k == 0 || distinct[k] != distinct[unique - 1] {
+            distinct[unique] = distinct[k]
+            unique += 1
+        }
+        distinct.removeSubrange(unique...)
         var codes = [Int32](repeating: 0, count: n)
         for r in 0..<n {
             // Binary search: the position of the row's key among the distinct keys.

@@ -5,21 +5,17 @@ enum ModelVariable: Sendable {
     /// Codes into `levels` (in R's sorted order); -1 marks a missing value.
     case factor(codes: [Int32], levels: [String])
 
-    func isMissing(_ row: Int) -> Bool {
-        switch self {
-        case .numeric(let v): return v[row].isNaN
-        case .factor(let c, _): return c[row] < 0
-        }
-    }
-
     /// The rows in `rows`, with unused factor levels dropped (as lme4's model frame does).
-    func selecting(_ rows: [Int]) -> ModelVariable {
+    /// When `allRows` is true, `rows` is every row in order and nothing is copied unless levels
+    /// must be dropped.
+    func selecting(_ rows: [Int], allRows: Bool = false) -> ModelVariable {
         switch self {
         case .numeric(let v):
-            return .numeric(rows.map { v[$0] })
+            return allRows ? self : .numeric(rows.map { v[$0] })
         case .factor(let codes, let levels):
             var used = [Bool](repeating: false, count: levels.count)
             for r in rows { used[Int(codes[r])] = true }
+            if allRows && !used.contains(false) { return self }
             var remap = [Int32](repeating: -1, count: levels.count)
             var kept = [String]()
             for (k, level) in levels.enumerated() where used[k] {

@@ -1,0 +1,151 @@
+import Foundation
+import MixedModels
+
+/// A fitted model printed the way `summary()` of an lmerTest fit prints it, so that R users find
+/// every number where they expect it; followed by what lmerTest leaves to other calls (confidence
+/// intervals, information criteria, ICCs) and by alliance's diagnostics.
+public enum MixedModelSummary {
+    public static func text(_ fit: LinearMixedModelFit) -> String {
+        var out = [String]()
+        out.append("Linear mixed model fit by \(fit.method == .reml ? "REML" : "maximum likelihood"). t-tests use Satterthwaite's method")
+        out.append("Formula: \(fit.formula)")
+        out.append("   Data: \(fit.source)")
+        out.append("")
+        if fit.method == .reml {
+            out.append("REML criterion at convergence: \(String(format: "%.1f", fit.objective))")
+        } else {
+            out.append(columns([["AIC", "BIC", "logLik", "deviance", "df.resid"],
+                                [String(format: "%.1f", fit.aic), String(format: "%.1f", fit.bic),
+                                 String(format: "%.1f", fit.logLikelihood), String(format: "%.1f", fit.objective),
+                                 String(fit.observationCount - fit.parameterCount)]], rightAlign: true).joined(separator: "\n"))
+        }
+        out.append("")
+        out.append("Scaled residuals: ")
+        let scaled = fit.residuals.map { $0 / fit.sigma }.sorted()
+        let quantiles = [0, 0.25, 0.5, 0.75, 1].map { quantile(scaled, $0) }
+        out.append(contentsOf: columns([["Min", "1Q", "Median", "3Q", "Max"], quantiles.map { String(format: "%.4f", $0) }],
+                                       rightAlign: true))
+        out.append("")
+        out.append("Random effects:")
+        out.append(contentsOf: randomEffectsLines(fit))
+        let groups = fit.groups.map { "\($0.name), \($0.levels)" }.joined(separator: "; ")
+        out.append("Number of obs: \(fit.observationCount), groups:  \(groups)")
+        if fit.droppedRowCount > 0 {
+            out.append("(\(fit.droppedRowCount) row\(fit.droppedRowCount == 1 ? "" : "s") with missing values not used)")
+        }
+        out.append("")
+        out.append("Fixed effects:")
+        out.append(contentsOf: fixedEffectsLines(fit))
+        out.append("---")
+        out.append("Signif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1")
+        out.append("")
+        out.append("95% confidence intervals (Wald, Satterthwaite df):")
+        var ci = [["", "2.5 %", "97.5 %"]]
+        let bounds = column(fit.fixedEffects.flatMap { [$0.confidenceLower, $0.confidenceUpper] }, cap: 3)
+        for (k, e) in fit.fixedEffects.enumerated() {
+            ci.append([e.term, bounds[2 * k], bounds[2 * k + 1]])
+        }
+        out.append(contentsOf: columns(ci, rightAlign: true, firstLeft: true))
+        out.append("")
+        out.append(String(format: "logLik %@ (df = %d), AIC %.2f, BIC %.2f%@", String(format: "%.3f", fit.logLikelihood),
+                          fit.parameterCount, fit.aic, fit.bic, fit.method == .reml ? " (REML)" : ""))
+        if !fit.intraclassCorrelations.isEmpty {
+            let iccs = fit.intraclassCorrelations.map { "\($0.group) \(String(format: "%.3f", $0.icc))" }.joined(separator: ", ")
+            out.append("ICC: \(iccs)")
+        }
+        for message in fit.messages { out.append("note: \(message)") }
+        for warning in fit.warnings { out.append("warning: \(warning)") }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    /// R's default quantile (type 7) of sorted values.
+    static func quantile(_ sorted: [Double], _ probability: Double) -> Double {
+        guard !sorted.isEmpty else { return .nan }
+        let h = Double(sorted.count - 1) * probability
+        let lo = Int(h.rounded(.down)), hi = min(lo + 1, sorted.count - 1)
+        return sorted[lo] + (h - Double(lo)) * (sorted[hi] - sorted[lo])
+    }
+
+    /// Decimals R's `format()` gives a column: enough for `digits` significant digits in the
+    /// entry that needs most, at most `cap`.
+    static func commonDecimals(_ values: [Double], digits: Int = 4, cap: Int = 15) -> Int {
+        var decimals = 0
+        for x in values where x.isFinite && x != 0 {
+            decimals = max(decimals, digits - 1 - Int(log10(abs(x)).rounded(.down)))
+        }
+        return min(max(0, decimals), cap)
+    }
+
+    /// A column of numbers formatted together, as R prints them.
+    static func column(_ values: [Double], digits: Int = 4, cap: Int = 15) -> [String] {
+        let decimals = commonDecimals(values, digits: digits, cap: cap)
+        return values.map { $0.isFinite ? String(format: "%.\(decimals)f", $0) : "NA" }
+    }
+
+    /// A p-value as R's format.pval prints it in coefficient tables.
+    static func pValue(_ p: Double) -> String {
+        if p < 2.2e-16 { return "< 2e-16" }
+        if p < 1e-4 { return String(format: "%.2e", p) }
+        return String(format: "%.3g", p)
+    }
+
+    static func stars(_ p: Double) -> String {
+        p < 0.001 ? "***" : p < 0.01 ? "**" : p < 0.05 ? "*" : p < 0.1 ? "." : ""
+    }
+
+    private static func randomEffectsLines(_ fit: LinearMixedModelFit) -> [String] {
+        var rows = [[" Groups", "Name", "Variance", "Std.Dev.", "Corr"]]
+        var byGroup = [(String, [VarianceComponent])]()
+        for c in fit.varianceComponents {
+            if let k = byGroup.firstIndex(where: { $0.0 == c.group }) { byGroup[k].1.append(c) } else { byGroup.append((c.group, [c])) }
+        }
+        let allVariances = fit.varianceComponents.filter { $0.var2 == nil }
+        let varianceText = column(allVariances.map(\.variance))
+        let sdText = column(allVariances.map { $0.standardDeviationOrCorrelation ?? 0 })
+        var next = 0
+        for (group, components) in byGroup {
+            let variances = components.filter { $0.var2 == nil }
+            let names = variances.map { $0.var1 ?? "" }
+            for (k, v) in variances.enumerated() {
+                var correlations = [String]()
+                for j in 0..<k {
+                    let c = components.first { $0.var1 == names[j] && $0.var2 == names[k] }
+                    correlations.append(c?.standardDeviationOrCorrelation.map { String(format: "%.2f", $0) } ?? " NaN")
+                }
+                rows.append([k == 0 ? " " + group : "", v.var1 ?? "", varianceText[next], sdText[next],
+                             correlations.joined(separator: " ")])
+                next += 1
+            }
+        }
+        return columns(rows, rightAlign: false)
+    }
+
+    private static func fixedEffectsLines(_ fit: LinearMixedModelFit) -> [String] {
+        var rows = [["", "Estimate", "Std. Error", "df", "t value", "Pr(>|t|)", ""]]
+        // R's printCoefmat formats estimates and standard errors together (4 significant digits,
+        // at most 3 decimals), df and t with 3 decimals.
+        let both = column(fit.fixedEffects.flatMap { [$0.estimate, $0.standardError] }, cap: 3)
+        for (k, e) in fit.fixedEffects.enumerated() {
+            rows.append([e.term, both[2 * k], both[2 * k + 1], String(format: "%.3f", e.degreesOfFreedom),
+                         String(format: "%.3f", e.t), pValue(e.p), stars(e.p)])
+        }
+        return columns(rows, rightAlign: true, firstLeft: true)
+    }
+
+    /// Pads each column to its widest cell.
+    static func columns(_ rows: [[String]], rightAlign: Bool, firstLeft: Bool = false) -> [String] {
+        guard let width = rows.map(\.count).max() else { return [] }
+        var widths = [Int](repeating: 0, count: width)
+        for row in rows { for (j, s) in row.enumerated() { widths[j] = max(widths[j], s.count) } }
+        return rows.map { row in
+            var parts = [String]()
+            for (j, s) in row.enumerated() {
+                let pad = String(repeating: " ", count: widths[j] - s.count)
+                parts.append((rightAlign && !(firstLeft && j == 0)) ? pad + s : s + pad)
+            }
+            var line = parts.joined(separator: " ")
+            while line.hasSuffix(" ") { line.removeLast() }
+            return line
+        }
+    }
+}
