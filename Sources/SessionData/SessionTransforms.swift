@@ -54,10 +54,10 @@ extension Panel {
         precondition(values.count == rowCount, "one value per panel row")
         var out = [Double](repeating: .nan, count: rowCount)
         for p in 0..<patientCount {
-            let rows = self.rows(ofPatient: p)
-            guard let line = PersonLine(rows: rows, sessions: sessions, values: values),
-                  line.count >= max(2, minimumObservations) else { continue }
-            for r in rows where !values[r].isNaN { out[r] = values[r] - line.predicted(at: Double(sessions[r])) }
+            let rows = self.rows(ofPatient: p).filter { !values[$0].isNaN }
+            guard rows.count >= max(2, minimumObservations),
+                  let line = PersonLine(sessions: rows.map { Int(sessions[$0]) }, values: rows.map { values[$0] }) else { continue }
+            for r in rows { out[r] = values[r] - line.predicted(at: Double(sessions[r])) }
         }
         return out
     }
@@ -71,7 +71,8 @@ extension Panel {
     }
 }
 
-/// One patient's least-squares line of a rating on session number.
+/// One patient's least-squares line of a rating on session number:
+/// b = Σ (t - t̄)(x - x̄) / Σ (t - t̄)², a = x̄ - b t̄.
 public struct PersonLine: Sendable, Equatable {
     public let intercept: Double
     public let slope: Double
@@ -80,26 +81,26 @@ public struct PersonLine: Sendable, Equatable {
     /// Residual standard deviation, sqrt(RSS / (n - 2)); NaN when n <= 2.
     public let residualSD: Double
 
-    /// Fits the line through the non-missing (session, value) pairs of `rows`; nil when fewer than
-    /// two distinct sessions have a value.
-    public init?(rows: Range<Int>, sessions: [Int32], values: [Double]) {
-        var n = 0, st = 0.0, sx = 0.0
-        for r in rows where !values[r].isNaN { n += 1; st += Double(sessions[r]); sx += values[r] }
-        guard n >= 2 else { return nil }
-        let tBar = st / Double(n), xBar = sx / Double(n)
+    /// Fits the line through the pairs (sessions[k], values[k]) (no missing values); nil when
+    /// fewer than two distinct sessions.
+    public init?(sessions: [Int], values: [Double]) {
+        let n = values.count
+        guard n >= 2, sessions.count == n else { return nil }
+        let tBar = sessions.reduce(0.0) { $0 + Double($1) } / Double(n)
+        let xBar = values.reduce(0, +) / Double(n)
         var stt = 0.0, stx = 0.0
-        for r in rows where !values[r].isNaN {
-            let dt = Double(sessions[r]) - tBar
+        for k in 0..<n {
+            let dt = Double(sessions[k]) - tBar
             stt += dt * dt
-            stx += dt * (values[r] - xBar)
+            stx += dt * (values[k] - xBar)
         }
         guard stt > 0 else { return nil }
         slope = stx / stt
         intercept = xBar - slope * tBar
         count = n
         var rss = 0.0
-        for r in rows where !values[r].isNaN {
-            let e = values[r] - (intercept + slope * Double(sessions[r]))
+        for k in 0..<n {
+            let e = values[k] - (intercept + slope * Double(sessions[k]))
             rss += e * e
         }
         residualSD = n > 2 ? (rss / Double(n - 2)).squareRoot() : .nan
