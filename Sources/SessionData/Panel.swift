@@ -89,7 +89,7 @@ public struct Panel: Sendable {
             }
         }
         guard table.rowCount > 0 else {
-            throw DataError(source: source, message: "no data rows (the file has only a header)")
+            throw DataError(source: source, message: "file has a header but no data rows")
         }
 
         // Scales, keyed by column name.
