@@ -13,6 +13,8 @@ public struct RaterResult: Sendable {
     public let repairIndicator: [Int8]
     /// Every episode, patients in panel order, onsets in session order.
     public let episodes: [Episode]
+    /// The episodes of patient p are `episodes[episodeStarts[p] ..< episodeStarts[p + 1]]`.
+    public let episodeStarts: [Int]
     /// Per patient: the class, or nil when the patient had too few ratings to be judged.
     public let classes: [PatientClass?]
     /// The threshold in scale points when it is the same for every patient (points, between-person
@@ -25,13 +27,14 @@ public struct RaterResult: Sendable {
     public let referenceSD: Double?
 
     public init(rater: Rater, criterion: RuptureCriterion, ruptureIndicator: [Int8], repairIndicator: [Int8],
-                episodes: [Episode], classes: [PatientClass?], commonThreshold: Double?,
+                episodes: [Episode], episodeStarts: [Int], classes: [PatientClass?], commonThreshold: Double?,
                 betweenPersonSD: Double?, referenceSD: Double?) {
         self.rater = rater
         self.criterion = criterion
         self.ruptureIndicator = ruptureIndicator
         self.repairIndicator = repairIndicator
         self.episodes = episodes
+        self.episodeStarts = episodeStarts
         self.classes = classes
         self.commonThreshold = commonThreshold
         self.betweenPersonSD = betweenPersonSD

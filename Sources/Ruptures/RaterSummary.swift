@@ -44,14 +44,14 @@ public struct RaterSummary: Sendable, Encodable {
         patientsNotJudged = panel.patientCount - patients
         var perPatient = [Int](repeating: 0, count: panel.patientCount)
         var repairedPerPatient = [Int](repeating: 0, count: panel.patientCount)
-        var firstSession = [Int?](repeating: nil, count: panel.patientCount)
-        // Episodes come grouped by patient in panel order; walk them with the patient index.
-        var p = 0
-        for e in result.episodes {
-            while panel.patientIDs[p] != e.patient { p += 1 }
-            perPatient[p] += 1
-            if e.repaired { repairedPerPatient[p] += 1 }
-            if firstSession[p] == nil { firstSession[p] = e.onset }
+        var firstSession = [Double]()
+        var repairCount = 0
+        for p in 0..<panel.patientCount {
+            let range = result.episodeStarts[p] ..< result.episodeStarts[p + 1]
+            perPatient[p] = range.count
+            for k in range where result.episodes[k].repair != nil { repairedPerPatient[p] += 1 }
+            repairCount += repairedPerPatient[p]
+            if let k = range.first { firstSession.append(Double(result.episodes[k].onset)) }
         }
         let judged = (0..<panel.patientCount).filter { result.classes[$0] != nil }
         patientsWithRupture = judged.filter { perPatient[$0] > 0 }.count
@@ -59,10 +59,10 @@ public struct RaterSummary: Sendable, Encodable {
         prevalence = patients > 0 ? Double(patientsWithRupture) / Double(patients) : nil
         prevalenceCI = WilsonInterval(successes: patientsWithRupture, trials: patients)
         ruptures = result.episodes.count
-        repairs = result.episodes.filter(\.repaired).count
+        repairs = repairCount
         repairedShare = ruptures > 0 ? Double(repairs) / Double(ruptures) : nil
         rupturesPerPatient = Descriptives(judged.map { Double(perPatient[$0]) })
-        firstRuptureSession = Descriptives(firstSession.compactMap { $0.map(Double.init) })
+        firstRuptureSession = Descriptives(firstSession)
         magnitude = Descriptives(result.episodes.map(\.magnitude))
         length = Descriptives(result.episodes.map { Double($0.length) })
         var counts = [PatientClass: Int]()

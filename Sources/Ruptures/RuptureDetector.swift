@@ -28,13 +28,18 @@ public struct RuptureDetector: Sendable {
         let series = try SeriesDetector(criterion: criterion)
         var y = ObservedSeries()
 
-        // Sample quantities: patient means and first ratings.
+        // Sample quantities (only where the threshold needs them): patient means and first ratings.
         var means = [Double](), firsts = [Double]()
-        means.reserveCapacity(panel.patientCount)
-        firsts.reserveCapacity(panel.patientCount)
-        for p in 0..<panel.patientCount {
-            y.fill(rows: panel.rows(ofPatient: p), sessions: panel.sessions, ratings: ratings, higherIsBetter: scale.higherIsBetter)
-            if y.count > 0 { means.append(y.mean); firsts.append(y.values[0]) }
+        switch criterion.threshold {
+        case .betweenPersonSD, .largerSD, .reliableChange:
+            means.reserveCapacity(panel.patientCount)
+            firsts.reserveCapacity(panel.patientCount)
+            for p in 0..<panel.patientCount {
+                y.fill(rows: panel.rows(ofPatient: p), sessions: panel.sessions, ratings: ratings, higherIsBetter: scale.higherIsBetter)
+                if y.count > 0 { means.append(y.mean); firsts.append(y.values[0]) }
+            }
+        case .points, .withinPersonSD:
+            break
         }
         let option = "--criterion \(criterion.name)"
         var betweenSD: Double? = nil
@@ -65,8 +70,12 @@ public struct RuptureDetector: Sendable {
         var rupture = [Int8](repeating: -1, count: panel.rowCount)
         var repair = [Int8](repeating: -1, count: panel.rowCount)
         var episodes = [Episode]()
+        var episodeStarts = [Int]()
+        episodeStarts.reserveCapacity(panel.patientCount + 1)
+        var outcome = SeriesDetector.Outcome()
         var classes = [PatientClass?](repeating: nil, count: panel.patientCount)
         for p in 0..<panel.patientCount {
+            episodeStarts.append(episodes.count)
             y.fill(rows: panel.rows(ofPatient: p), sessions: panel.sessions, ratings: ratings, higherIsBetter: scale.higherIsBetter)
             guard y.count >= criterion.minimumObservations else { continue }
             let θ: Double
@@ -78,7 +87,7 @@ public struct RuptureDetector: Sendable {
             default:
                 θ = common!
             }
-            let outcome = series.detect(y, threshold: θ)
+            series.detect(y, threshold: θ, into: &outcome)
             for k in 0..<y.count {
                 rupture[y.rows[k]] = outcome.judged[k] ? 0 : -1
                 repair[y.rows[k]] = 0
@@ -97,8 +106,9 @@ public struct RuptureDetector: Sendable {
             }
             classes[p] = PatientClass(episodes: episodes[first...])
         }
+        episodeStarts.append(episodes.count)
         return RaterResult(rater: rater, criterion: criterion, ruptureIndicator: rupture, repairIndicator: repair,
-                           episodes: episodes, classes: classes, commonThreshold: common,
+                           episodes: episodes, episodeStarts: episodeStarts, classes: classes, commonThreshold: common,
                            betweenPersonSD: betweenSD, referenceSD: referenceSD)
     }
 

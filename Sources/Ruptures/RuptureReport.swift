@@ -18,8 +18,12 @@ public struct RuptureReport: Sendable, Encodable {
         source = panel.source
         let detector = try RuptureDetector(criterion: criterion)
         self.criterion = detector.criterion
-        results = try raters.map { try detector.detect(in: panel, rater: $0) }
-        self.raters = try results.map { try RaterSummary(result: $0, panel: panel) }
+        let detected = try raters.concurrentMap { rater in
+            let result = try detector.detect(in: panel, rater: rater)
+            return (result, try RaterSummary(result: result, panel: panel))
+        }
+        results = detected.map(\.0)
+        self.raters = detected.map(\.1)
         var pairs = [RaterAgreement]()
         for i in 0..<results.count {
             for j in (i + 1)..<max(results.count, i + 1) { pairs.append(RaterAgreement(results[i], results[j])) }

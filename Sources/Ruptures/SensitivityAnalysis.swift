@@ -59,7 +59,7 @@ public struct SensitivityAnalysis: Sendable, Encodable {
     }
 
     public init(panel: Panel, raters: [Rater]) throws {
-        rows = try Self.criteria.map { criterion in
+        rows = try Self.criteria.concurrentMap { criterion in
             let detector = try RuptureDetector(criterion: criterion)
             return Row(criterion: criterion, raters: try raters.map { rater in
                 let result: RaterResult

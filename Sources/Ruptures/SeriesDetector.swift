@@ -35,6 +35,8 @@ struct SeriesDetector {
         /// Whether a rupture could be judged at each position (else the indicator is missing).
         var judged: [Bool] = []
         var episodes: [Found] = []
+        /// Rupture onsets and their pre-rupture levels, before the repair search.
+        var onsets: [(index: Int, level: Double)] = []
     }
 
     struct Found {
@@ -47,11 +49,13 @@ struct SeriesDetector {
         var magnitude: Double
     }
 
-    func detect(_ y: ObservedSeries, threshold θ: Double) -> Outcome {
+    /// Fills `out` (its storage is reused from patient to patient).
+    func detect(_ y: ObservedSeries, threshold θ: Double, into out: inout Outcome) {
         let m = y.count
-        var out = Outcome()
-        out.judged = [Bool](repeating: false, count: m)
-        var onsets = [(index: Int, level: Double)]()
+        out.judged.removeAll(keepingCapacity: true)
+        out.judged.append(contentsOf: repeatElement(false, count: m))
+        out.episodes.removeAll(keepingCapacity: true)
+        out.onsets.removeAll(keepingCapacity: true)
         let v = y.values, s = y.sessions
         var line: PersonLine? = nil
 
@@ -67,7 +71,7 @@ struct SeriesDetector {
                     guard hasPrevious(a + 1), v[a + 1] < v[a] else { a += 1; continue }
                     var b = a + 1
                     while b + 1 < m, hasPrevious(b + 1), v[b + 1] <= v[b] { b += 1 }
-                    if reaches(v[a] - v[b], θ) { onsets.append((a + 1, v[a])) }
+                    if reaches(v[a] - v[b], θ) { out.onsets.append((a + 1, v[a])) }
                     a = b
                 }
             } else {
@@ -78,7 +82,7 @@ struct SeriesDetector {
                     guard d > 0, reaches(d, θ) else { continue }
                     if let share = criterion.relativeDrop, !reaches(d, share * abs(y.raw[j - 1])) { continue }
                     if let (before, after) = windows, !isSignificantDecline(before: before, after: after) { continue }
-                    onsets.append((j, v[j - 1]))
+                    out.onsets.append((j, v[j - 1]))
                 }
             }
         case .personMean, .earlierMean, .personTrend:
@@ -98,15 +102,14 @@ struct SeriesDetector {
                 out.judged[j] = true
                 let d = e - v[j]
                 let below = d > 0 && reaches(d, θ)
-                if below && !previousBelow { onsets.append((j, e)) }
+                if below && !previousBelow { out.onsets.append((j, e)) }
                 previousBelow = below
             }
         }
 
-        for (o, level) in onsets {
+        for (o, level) in out.onsets {
             out.episodes.append(repairSearch(y, onset: o, level: level, line: line, threshold: θ))
         }
-        return out
     }
 
     /// Whether position j is a first or last observed session that the criterion does not judge.
