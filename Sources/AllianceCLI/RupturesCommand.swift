@@ -58,16 +58,18 @@ struct RupturesCommand: ParsableCommand {
     enum RepairChoice: String, ExpressibleByArgument, CaseIterable { case `return`, rise }
 
     func validate() throws {
-        if let path = annotate, SessionFileFormat(path: path) == nil {
+        if let path = annotate, !["csv", "sav", "dta"].contains(Self.fileExtension(path)) {
             throw ValidationError("--annotate: unknown file type for '\(path)' (use .csv, .sav or .dta)")
         }
-        if let path = episodes, SessionFileFormat(path: path) != .delimitedText {
+        if let path = episodes, Self.fileExtension(path) != "csv" {
             throw ValidationError("--episodes: the episode table is written as .csv, not '\(path)'")
         }
         if tolerance != nil && repair == .rise {
             throw ValidationError("--tolerance applies to --repair return, not rise")
         }
     }
+
+    static func fileExtension(_ path: String) -> String { URL(fileURLWithPath: path).pathExtension.lowercased() }
 
     /// The preset with the options on top.
     func chosenCriterion() throws -> RuptureCriterion {

@@ -70,14 +70,7 @@ public struct RaterSummary: Sendable, Encodable {
         for case let c? in result.classes { counts[c, default: 0] += 1 }
         classes = counts
         sessionsJudged = result.ruptureIndicator.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) }
-        let ratings = try panel.values(of: result.rater.column)
-        if let best = panel.scales[result.rater.column]?.bestValue {
-            let observed = ratings.reduce(0) { $0 + ($1.isNaN ? 0 : 1) }
-            let atBest = ratings.reduce(0) { $0 + (!$1.isNaN && abs($1 - best) <= 1e-9 * max(1, abs(best)) ? 1 : 0) }
-            ceilingShare = observed > 0 ? Double(atBest) / Double(observed) : nil
-        } else {
-            ceilingShare = nil
-        }
+        ceilingShare = try panel.scales[result.rater.column]?.ceilingShare(of: panel.values(of: result.rater.column))
         thresholdPoints = result.commonThreshold
         betweenPersonSD = result.betweenPersonSD
         referenceSD = result.referenceSD

@@ -13,6 +13,8 @@ import SessionData
 /// - person mean, earlier mean, trend: d_j = e_j - y_j with e_j the person mean, the mean of
 ///   y_1..y_{j-1}, or the person's line at s_j; consecutive sessions below e - θ form one
 ///   episode whose onset is the first of them.
+/// The sudden-loss tests (a drop of at least a share of y_{j-1}; the stability t test) and the
+/// exclusion of the first and last sessions further restrict which sessions can be onsets.
 /// A rupture is repaired at the first later session u (with s_u - s_onset <= W when a window is
 /// set) whose rating regains the level (y_u >= level - tolerance; for the trend, the line at s_u)
 /// or, under the rise rule, exceeds the lowest rating since the onset by at least θ.

@@ -61,12 +61,7 @@ public struct RatingDescription: Sendable, Encodable {
         observed = values.reduce(0) { $0 + ($1.isNaN ? 0 : 1) }
         missing = values.count - observed
         overall = Descriptives(values)
-        if let best = panel.scales[column]?.bestValue, observed > 0 {
-            let atBest = values.reduce(0) { $0 + (!$1.isNaN && abs($1 - best) <= 1e-9 * max(1, abs(best)) ? 1 : 0) }
-            ceilingShare = Double(atBest) / Double(observed)
-        } else {
-            ceilingShare = nil
-        }
+        ceilingShare = panel.scales[column]?.ceilingShare(of: values)
         var first = [Double](), last = [Double]()
         for p in 0..<panel.patientCount {
             let rows = panel.rows(ofPatient: p)

@@ -32,6 +32,18 @@ public struct RatingScale: Sendable, Equatable, Codable {
     /// there cannot improve (the "ceiling").
     public var bestValue: Double? { higherIsBetter ? maximum : minimum }
 
+    /// The share of the non-missing `values` at the best end of the scale (the ceiling of a
+    /// higher-is-better scale), within 1e-9 for decimal rounding; nil without a range or values.
+    public func ceilingShare(of values: [Double]) -> Double? {
+        guard let best = bestValue else { return nil }
+        var observed = 0, atBest = 0
+        for v in values where !v.isNaN {
+            observed += 1
+            if abs(v - best) <= 1e-9 * max(1, abs(best)) { atBest += 1 }
+        }
+        return observed > 0 ? Double(atBest) / Double(observed) : nil
+    }
+
     /// Whether `value` lies within the range (always true without a range).
     public func contains(_ value: Double) -> Bool {
         if let lo = minimum, value < lo { return false }
