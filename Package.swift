@@ -29,6 +29,9 @@ let package = Package(
         // The column store every reader produces, and the delimited-text (CSV) reader.
         .target(name: "Tabular"),
 
+        // Linear mixed models as lme4 fits them, with lmerTest's Satterthwaite inference.
+        .target(name: "MixedModels", dependencies: ["Numerics", "Tabular"]),
+
         // Publication tables (text, Markdown, LaTeX, CSV), JSON, SVG figures, atomic file output.
         .target(name: "Reports"),
 
@@ -48,12 +51,14 @@ let package = Package(
             ]),
 
         // Timing driver used by the scripts in Benchmarks/ (run in release mode).
-        .executableTarget(name: "AllianceBenchmarks", dependencies: ["Tabular", "Numerics", "SessionData", "Ruptures"],
+        .executableTarget(name: "AllianceBenchmarks", dependencies: ["Tabular", "Numerics", "MixedModels", "SessionData", "Ruptures"],
                           path: "Benchmarks/AllianceBenchmarks"),
 
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
         .testTarget(name: "TabularTests", dependencies: ["Tabular"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
+        .testTarget(name: "MixedModelsTests", dependencies: ["MixedModels", "Tabular", "Numerics"],
+                    exclude: ["Reference"]),
         .testTarget(name: "SessionDataTests", dependencies: ["SessionData", "Tabular"]),
         .testTarget(name: "RupturesTests", dependencies: ["Ruptures", "SessionData", "Tabular"]),
         // Runs the built executable as a user would (needs `swift build` first; scripts/test does it).

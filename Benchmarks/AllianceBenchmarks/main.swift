@@ -1,4 +1,5 @@
 import Foundation
+import MixedModels
 import Ruptures
 import SessionData
 import Tabular
@@ -9,6 +10,7 @@ let arguments = CommandLine.arguments.dropFirst()
 guard let task = arguments.first else {
     print("""
     usage: AllianceBenchmarks read-csv FILE
+           AllianceBenchmarks fit FILE FORMULA [ml] [factor=COL,...]
            AllianceBenchmarks generate-panel PATIENTS THERAPISTS SESSIONS SEED OUT.csv
            AllianceBenchmarks ruptures FILE [CRITERION]
     """)
@@ -43,6 +45,22 @@ do {
             return "\(panel.rowCount) rows, criterion \(criterion.name): " + counts.joined(separator: "; ")
         }
         print("ruptures \(String(format: "%.3f", t)) (load \(String(format: "%.3f", loadSeconds))) \(detail)")
+    case "fit":
+        let a = Array(arguments.dropFirst())
+        guard a.count >= 2 else { print("fit FILE FORMULA [ml]"); exit(2) }
+        let start = DispatchTime.now().uptimeNanoseconds
+        let table = try DelimitedTextReader().read(path: a[0])
+        let read = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let model = try LinearMixedModel(formula: a[1], data: table, method: a.contains("ml") ? .ml : .reml)
+        let setup = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 - read
+        let fit = try model.fit()
+        let total = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        print(String(format: "fit read %.3f setup %.3f optimize %.3f inference %.3f total %.3f evaluations %d objective %.6f",
+                     read, setup, fit.timing.fitSeconds, fit.timing.inferenceSeconds, total,
+                     fit.optimizerEvaluations, fit.objective))
+        for e in fit.fixedEffects {
+            print(String(format: "  %@ %.6f se %.6f df %.3f", e.term, e.estimate, e.standardError, e.degreesOfFreedom))
+        }
     case "generate-panel":
         let a = Array(arguments.dropFirst())
         guard a.count == 5, let p = Int(a[0]), let t = Int(a[1]), let s = Int(a[2]), let seed = UInt64(a[3]) else {

@@ -1,0 +1,202 @@
+import Foundation
+import Numerics
+import Tabular
+
+/// A linear mixed model, `y = X beta + Z b + e` with `b ~ N(0, sigma^2 Lambda Lambda')` and
+/// `e ~ N(0, sigma^2 I)`, fitted as lme4 fits it (Bates, Maechler, Bolker & Walker 2015).
+///
+/// The objective is the profiled deviance, a function of theta alone (the elements of the
+/// relative covariance factors T_j, Lambda = blockdiag(I (x) T_j)): with L the blocked Cholesky
+/// factor at theta, r^2 the penalized residual sum of squares, n observations and p fixed effects,
+///
+///     ML:   -2 log L(theta)   = log|L_theta|^2 + n (1 + log(2 pi r^2 / n))
+///     REML: -2 log L_R(theta) = log|L_theta|^2 + log|R_X|^2 + (n - p)(1 + log(2 pi r^2 / (n - p)))
+///
+/// minimized by BOBYQA with theta's diagonal elements bounded below by 0.
+public final class LinearMixedModel {
+    public let frame: ModelFrame
+    public let method: EstimationMethod
+    let crossProducts: CrossProducts
+    let factor: BlockedCholeskyFactor
+    private var factoredTheta: [Double]?
+
+    /// Factorizations run side by side for finite-difference derivatives (Satterthwaite, the
+    /// convergence checks). Defaults to the number of cores; set to 1 when fitting many models in
+    /// parallel already (a simulation), so that threads do not compete.
+    public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    /// Workspaces for batches of factorizations; made on first use.
+    lazy var factorPool = FactorPool(crossProducts: crossProducts, workers: threads)
+
+    /// The objective at many theta at once (in parallel, see `FactorPool`).
+    func objectives(_ thetas: [[Double]]) throws -> [Double] {
+        try factorPool.pieces(thetas, covariance: false).map {
+            criterion(logDetL: $0.logDeterminantRandom, logDetRX: $0.logDeterminantFixed, pwrss: $0.penalizedResidualSumOfSquares)
+        }
+    }
+
+    /// Lower bounds of theta (0 for standard-deviation-like elements, -infinity otherwise).
+    public let thetaLowerBounds: [Double]
+    /// lme4's starting values (each T_j = I).
+    public let thetaStart: [Double]
+    /// lme4's names for the elements of theta.
+    public let thetaNames: [String]
+
+    public init(frame: ModelFrame, method: EstimationMethod = .reml) throws {
+        self.frame = frame
+        self.method = method
+        crossProducts = try CrossProducts(frame: frame)
+        factor = BlockedCholeskyFactor(crossProducts: crossProducts)
+        thetaLowerBounds = frame.randomTerms.flatMap(\.thetaLowerBounds)
+        thetaStart = frame.randomTerms.flatMap(\.thetaStart)
+        thetaNames = frame.randomTerms.flatMap(\.thetaNames)
+    }
+
+    /// Parses `formula`, builds the model frame from `data`, and sets up the model.
+    public convenience init(formula: String, data: DataTable, method: EstimationMethod = .reml) throws {
+        try self.init(frame: ModelFrame(formula: ModelFormula(formula), data: data), method: method)
+    }
+
+    /// Observations.
+    public var n: Int { frame.observationCount }
+    /// Fixed-effects coefficients.
+    public var p: Int { frame.x.columns }
+
+    /// Factors L at `theta` unless it is already factored there.
+    func factor(at theta: [Double]) throws {
+        if factoredTheta == theta { return }
+        factoredTheta = nil
+        try factor.update(theta: theta)
+        factoredTheta = theta
+    }
+
+    /// The objective at `theta`: the REML criterion or the ML deviance.
+    public func objective(theta: [Double]) throws -> Double {
+        try factor(at: theta)
+        return criterion(logDetL: factor.logDeterminantRandom, logDetRX: factor.logDeterminantFixed,
+                         pwrss: factor.penalizedResidualSumOfSquares)
+    }
+
+    func criterion(logDetL: Double, logDetRX: Double, pwrss: Double) -> Double {
+        switch method {
+        case .ml:
+            let dof = Double(n)
+            return logDetL + dof * (1 + log(2 * Double.pi * pwrss / dof))
+        case .reml:
+            let dof = Double(n - p)
+            return logDetL + logDetRX + dof * (1 + log(2 * Double.pi * pwrss / dof))
+        }
+    }
+
+    /// The residual variance estimate at the current factorization: r^2 / n (ML) or r^2 / (n - p).
+    var residualVariance: Double {
+        factor.penalizedResidualSumOfSquares / Double(method == .ml ? n : n - p)
+    }
+
+    /// Fits the model: optimizes theta as lme4 does, then computes estimates, standard errors,
+    /// lmerTest's Satterthwaite degrees of freedom, and the convergence diagnostics.
+    public func fit(satterthwaite: Bool = true) throws -> LinearMixedModelFit {
+        let clock = ContinuousClock()
+        let fitStart = clock.now
+        let optimum = try optimize()
+        let fitSeconds = (clock.now - fitStart).seconds
+
+        let inferenceStart = clock.now
+        let fit = try LinearMixedModelFit(model: self, optimum: optimum, satterthwaite: satterthwaite)
+        var timed = fit
+        timed.timing.fitSeconds = fitSeconds
+        timed.timing.inferenceSeconds = (clock.now - inferenceStart).seconds
+        return timed
+    }
+
+    /// The model's estimates at a given `theta`, without optimizing: what lme4 reports if its
+    /// optimizer stops at `theta` (lme4's deviance function evaluated there, then the estimates,
+    /// Satterthwaite df and diagnostics). Useful to compare with another program's fit, and for
+    /// profiling.
+    public func evaluate(theta: [Double], satterthwaite: Bool = true) throws -> LinearMixedModelFit {
+        guard theta.count == thetaStart.count else {
+            throw MixedModelError.optimizerFailed("theta has \(theta.count) elements; the model has \(thetaStart.count)")
+        }
+        let value = try objective(theta: theta)
+        let derivatives = try NumericalDerivatives.centralGradientAndHessian(objectives, at: theta, value: value, delta: 1e-4)
+        let optimum = Optimum(theta: theta, objective: value, evaluations: 1, stopReason: .success,
+                              gradient: derivatives.gradient, hessian: derivatives.hessian)
+        return try LinearMixedModelFit(model: self, optimum: optimum, satterthwaite: satterthwaite)
+    }
+
+    /// The optimum of theta and how it was reached.
+    struct Optimum {
+        var theta: [Double]
+        var objective: Double
+        var evaluations: Int
+        var stopReason: OptimizerStopReason
+        /// lme4's derivatives at the optimum (gradient, Hessian of the objective in theta).
+        var gradient: [Double]
+        var hessian: Matrix
+    }
+
+    /// lme4's `optimizeLmer`: BOBYQA from T = I; if some theta sits exactly on its bound and the
+    /// objective decreases into the interior (a forward difference with step 1e-5), restart from
+    /// there; derivatives by central differences (step 1e-4); finally, theta elements within 1e-5
+    /// of their bound are set to the bound when that does not increase the objective.
+    func optimize() throws -> Optimum {
+        if thetaStart.isEmpty {
+            // No random effects: nothing to optimize (lme4 refuses such a model; a fixed-only fit
+            // is still well defined and is what a user of `alliance fit` gets).
+            let value = try objective(theta: [])
+            return Optimum(theta: [], objective: value, evaluations: 1, stopReason: .success,
+                           gradient: [], hessian: Matrix(rows: 0, columns: 0))
+        }
+        let optimizer = BOBYQA(lowerBounds: thetaLowerBounds)
+        let f: ([Double]) throws -> Double = { try self.objective(theta: $0) }
+        var result: OptimizationResult
+        var totalEvaluations = 0
+        do {
+            result = try optimizer.minimize(f, from: thetaStart)
+            var evaluations = result.evaluations
+            let onBound = result.minimizer.indices.filter { result.minimizer[$0] == thetaLowerBounds[$0] }
+            if !onBound.isEmpty {
+                let d0 = try f(result.minimizer)
+                let step = 1e-5
+                let decreasesInward = try onBound.contains { i in
+                    var t = result.minimizer
+                    t[i] = thetaLowerBounds[i] + step
+                    return (try f(t) - d0) / step < 0
+                }
+                if decreasesInward {
+                    result = try optimizer.minimize(f, from: result.minimizer)
+                    evaluations += result.evaluations
+                }
+            }
+            totalEvaluations = evaluations
+        } catch let error as OptimizationError {
+            if case .objectiveFailed(let inner) = error { throw inner }
+            throw MixedModelError.optimizerFailed(error.description)
+        }
+        let derivatives = try NumericalDerivatives.centralGradientAndHessian(objectives, at: result.minimizer,
+                                                                             value: result.minimum, delta: 1e-4)
+        var theta = result.minimizer
+        var value = result.minimum
+        let nearBound = theta.indices.filter { theta[$0] - thetaLowerBounds[$0] > 0 && theta[$0] - thetaLowerBounds[$0] < 1e-5 }
+        if !nearBound.isEmpty {
+            var snapped = theta
+            for i in nearBound {
+                var t = snapped
+                t[i] = thetaLowerBounds[i]
+                if try f(t) < value { snapped[i] = thetaLowerBounds[i] }
+            }
+            theta = snapped
+            value = try f(theta)
+        }
+        return Optimum(theta: theta, objective: value, evaluations: totalEvaluations,
+                       stopReason: result.stopReason, gradient: derivatives.gradient, hessian: derivatives.hessian)
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double {
+        let (s, attoseconds) = components
+        return Double(s) + Double(attoseconds) * 1e-18
+    }
+}

@@ -1,0 +1,53 @@
+/// The syntax tree of a model formula, `response ~ right-hand side`, in lme4's language.
+indirect enum FormulaExpression: Equatable, Hashable, Sendable {
+    case variable(String)
+    case number(Double)
+    /// A function call: `factor(x)`, `I(session^2)`, `log(x)`.
+    case call(String, [FormulaExpression])
+    case binary(FormulaOperator, FormulaExpression, FormulaExpression)
+    case negation(FormulaExpression)
+    /// A random-effects term `(lhs | group)`, or `(lhs || group)` when `uncorrelated`.
+    case randomEffects(FormulaExpression, group: FormulaExpression, uncorrelated: Bool)
+    case parenthesized(FormulaExpression)
+
+    /// The expression as R deparses it: spaces around `+ - * /`, none around `^` and `:`,
+    /// `f(x, y)` for calls. Term names are built from this so they read exactly as lme4 prints them.
+    var deparsed: String {
+        switch self {
+        case .variable(let name):
+            let syntactic = name.first.map { $0.isLetter || $0 == "." } ?? false
+                && name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" }
+            return syntactic ? name : "`\(name)`"
+        case .number(let value):
+            return value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+        case .call(let name, let arguments):
+            return name + "(" + arguments.map(\.deparsed).joined(separator: ", ") + ")"
+        case .binary(let op, let lhs, let rhs):
+            switch op {
+            case .power, .interaction: return lhs.deparsed + op.symbol + rhs.deparsed
+            default: return lhs.deparsed + " " + op.symbol + " " + rhs.deparsed
+            }
+        case .negation(let e):
+            return "-" + e.deparsed
+        case .randomEffects(let lhs, let group, let uncorrelated):
+            return lhs.deparsed + (uncorrelated ? " || " : " | ") + group.deparsed
+        case .parenthesized(let e):
+            return "(" + e.deparsed + ")"
+        }
+    }
+}
+
+enum FormulaOperator: Equatable, Hashable, Sendable {
+    case plus, minus, times, nested, interaction, power
+
+    var symbol: String {
+        switch self {
+        case .plus: return "+"
+        case .minus: return "-"
+        case .times: return "*"
+        case .nested: return "/"
+        case .interaction: return ":"
+        case .power: return "^"
+        }
+    }
+}

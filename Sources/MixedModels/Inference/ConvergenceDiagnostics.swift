@@ -1,0 +1,76 @@
+import Foundation
+import Numerics
+
+/// lme4's convergence checks (`checkConv`, lme4 1.1-31 defaults), with its wording, so that a
+/// warning means here what it means there.
+///
+/// - Singular fit: some theta element with lower bound 0 is below 1e-4 ("boundary (singular)
+///   fit"). Then the derivative checks are skipped, as in lme4.
+/// - Gradient: with g and H the central-difference gradient and Hessian of the objective in theta
+///   (step 1e-4) and H = R'R, the scaled gradient is R^-1 g; the check fails when
+///   max_i min(|(R^-1 g)_i|, |g_i|) > 0.002.
+/// - Hessian: negative eigenvalues (< -1e-6), eigenvalues near zero, a very large eigenvalue
+///   (> 1e6) or a large eigenvalue ratio (< 1e-6).
+/// - The optimizer hit its evaluation limit.
+struct ConvergenceDiagnostics {
+    var singular = false
+    var warnings = [String]()
+    var messages = [String]()
+
+    init(theta: [Double], lowerBounds: [Double], gradient: [Double], hessian: Matrix,
+         stopReason: OptimizerStopReason) {
+        if stopReason == .evaluationLimitReached {
+            warnings.append("convergence code 5 from nloptwrap: NLOPT_MAXEVAL_REACHED: Optimization stopped because maxeval (above) was reached.")
+        }
+        singular = theta.indices.contains { lowerBounds[$0] == 0 && theta[$0] < 1e-4 }
+        if singular {
+            messages.append("boundary (singular) fit: see help('isSingular')")
+            return
+        }
+        if gradient.isEmpty { return }
+        if !gradient.allSatisfy(\.isFinite) {
+            warnings.append("Gradient contains NAs")
+            return
+        }
+        // Scaled gradient R^-1 g with H = R'R (R upper): solve with R = L'.
+        if let cholesky = try? Cholesky(hessian) {
+            var scaled = gradient
+            if (try? BLAS.trsv(cholesky.factor, triangle: .lower, transpose: .transpose, &scaled)) != nil {
+                let minimal = zip(scaled, gradient).map { min(abs($0), abs($1)) }
+                if let worst = minimal.max(), worst > 0.002 {
+                    let component = minimal.firstIndex(of: worst)! + 1
+                    warnings.append("Model failed to converge with max|grad| = \(Self.g(worst)) (tol = 0.002, component \(component))")
+                }
+            } else {
+                warnings.append("unable to evaluate scaled gradient")
+            }
+        } else {
+            warnings.append("unable to evaluate scaled gradient")
+        }
+        // Hessian.
+        guard let eigen = try? SymmetricEigen(hessian) else {
+            warnings.append("Problem with Hessian check (infinite or missing values?)")
+            return
+        }
+        let tolerance = 1e-6
+        let negative = eigen.values.filter { $0 < -tolerance }.count
+        if negative > 0 {
+            warnings.append("Model failed to converge: degenerate  Hessian with \(negative) negative eigenvalues")
+        } else if eigen.values.contains(where: { abs($0) < tolerance }) || (try? Cholesky(hessian)) == nil {
+            warnings.append(" Hessian is numerically singular: parameters are not uniquely determined")
+        } else {
+            let largest = eigen.values.last!, smallest = eigen.values.first!
+            if largest * tolerance > 1 {
+                warnings.append("Model is nearly unidentifiable: very large eigenvalue - Rescale variables?")
+            }
+            if smallest / largest < tolerance {
+                warnings.append("Model is nearly unidentifiable: large eigenvalue ratio - Rescale variables?")
+            }
+        }
+    }
+
+    /// R's `%g` formatting (six significant digits).
+    static func g(_ x: Double) -> String { String(format: "%g", x) }
+
+    var converged: Bool { warnings.isEmpty }
+}

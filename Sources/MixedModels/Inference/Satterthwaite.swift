@@ -1,0 +1,97 @@
+import Foundation
+import Numerics
+
+/// Satterthwaite's approximation to the denominator degrees of freedom of t and F tests on the
+/// fixed effects, as lmerTest computes it (Kuznetsova, Brockhoff & Christensen 2017).
+///
+/// The variance parameters are varpar = (theta, sigma). With the deviance written with sigma
+/// explicit,
+///
+///     D(theta, sigma) = log|L_theta|^2 + r^2(theta)/sigma^2 + n log(2 pi sigma^2)
+///                       [REML: + log|R_X|^2 - p log(2 pi sigma^2)],
+///
+/// their asymptotic covariance is A = 2 H^+, H the Hessian of D at the estimates (numDeriv's
+/// Richardson scheme, d = 0.1; H^+ the pseudo-inverse over eigenvalues above 1e-8). With
+/// C(varpar) = sigma^2 (R_X'R_X)^-1 = Var(beta-hat) and a contrast l,
+///
+///     v = l'C l,   g_i = l' (dC/d varpar_i) l   (numDeriv Jacobian, d = 1e-4),
+///     df = 2 v^2 / (g' A g).
+struct Satterthwaite {
+    /// A = 2 H^+, the covariance of the variance parameters.
+    let varianceParameterCovariance: Matrix
+    /// dC/d varpar_i, one p x p matrix per variance parameter.
+    let jacobian: [Matrix]
+    /// lmerTest's warnings about the Hessian.
+    let warnings: [String]
+
+    init(model: LinearMixedModel, theta: [Double], sigma: Double) throws {
+        let nTheta = theta.count
+        let n = Double(model.n), p = Double(model.p)
+        let reml = model.method == .reml
+        let pool = model.factorPool
+        let deviance: ([[Double]]) throws -> [Double] = { points in
+            let pieces = try pool.pieces(points.map { Array($0[0..<nTheta]) }, covariance: false)
+            return zip(points, pieces).map { varpar, piece in
+                let sigma2 = varpar[nTheta] * varpar[nTheta]
+                var d = piece.logDeterminantRandom + piece.penalizedResidualSumOfSquares / sigma2 + n * log(2 * Double.pi * sigma2)
+                if reml { d += piece.logDeterminantFixed - p * log(2 * Double.pi * sigma2) }
+                return d
+            }
+        }
+        let covariance: ([[Double]]) throws -> [[Double]] = { points in
+            let pieces = try pool.pieces(points.map { Array($0[0..<nTheta]) }, covariance: true)
+            return zip(points, pieces).map { varpar, piece in
+                let sigma2 = varpar[nTheta] * varpar[nTheta]
+                return piece.unscaledCovariance!.elements.map { $0 * sigma2 }
+            }
+        }
+        let varpar = theta + [sigma]
+        let hessian = try NumericalDerivatives.richardsonHessian(deviance, at: varpar)
+        guard hessian.isFinite else { throw MixedModelError.nonFinite("the Hessian of the deviance (Satterthwaite)") }
+        let eigen = try SymmetricEigen(hessian)
+        let tolerance = 1e-8
+        var warnings = [String]()
+        let negative = eigen.values.filter { $0 < -tolerance }
+        let zero = eigen.values.filter { $0 > -tolerance && $0 < tolerance }
+        func list(_ values: [Double]) -> String { values.map { String(format: "%.1e", $0) }.joined(separator: " ") }
+        if !negative.isEmpty {
+            warnings.append("Model failed to converge with \(negative.count) negative eigenvalue\(negative.count > 1 ? "s" : ""): \(list(negative))")
+        }
+        if !zero.isEmpty {
+            warnings.append("Model may not have converged with \(zero.count) eigenvalue\(zero.count > 1 ? "s" : "") close to zero: \(list(zero))")
+        }
+        var a = eigen.pseudoInverse(tolerance: tolerance)
+        a.elements = a.elements.map { 2 * $0 }
+        varianceParameterCovariance = a
+        let pp = model.p
+        let jacobianMatrix = try NumericalDerivatives.richardsonJacobian(covariance, at: varpar)
+        guard jacobianMatrix.isFinite else { throw MixedModelError.nonFinite("the Jacobian of Var(beta) (Satterthwaite)") }
+        jacobian = (0..<varpar.count).map { i in
+            Matrix(rows: pp, columns: pp, columnMajor: Array(jacobianMatrix.column(i)))
+        }
+        self.warnings = warnings
+    }
+
+    /// The degrees of freedom for the contrast `l` given Var(beta-hat) = `covariance`.
+    func degreesOfFreedom(contrast l: [Double], covariance: Matrix) throws -> Double {
+        let v = Self.quadraticForm(l, covariance)
+        let g = jacobian.map { Self.quadraticForm(l, $0) }
+        let denominator = Self.quadraticForm(g, varianceParameterCovariance)
+        return 2 * v * v / denominator
+    }
+
+    static func quadraticForm(_ x: [Double], _ a: Matrix) -> Double {
+        var sum = 0.0
+        for j in 0..<a.columns { for i in 0..<a.rows { sum += x[i] * a[i, j] * x[j] } }
+        return sum
+    }
+}
+
+/// Var(beta-hat) / sigma^2 = (R_X'R_X)^-1 from the lower factor R_X'.
+enum FixedEffectsCovariance {
+    static func unscaled(_ lower: Matrix) throws -> Matrix {
+        var inverse = Matrix.identity(lower.rows)
+        try BLAS.trsm(lower, triangle: .lower, &inverse)          // (R_X')^-1
+        return try BLAS.product(inverse, .transpose, inverse, .none) // R_X^-1 R_X^-T
+    }
+}

@@ -1,0 +1,166 @@
+import Numerics
+import Tabular
+
+/// The data as the model sees them: the response, the fixed-effects design matrix X, and the
+/// random-effects terms, on the rows that have every variable the formula uses.
+///
+/// Built as lme4's `lFormula` builds it: rows with a missing value in any variable of the formula
+/// are dropped (and counted); unused factor levels are dropped; X has R's treatment contrasts and
+/// loses columns that are linear combinations of earlier ones; random-effects terms are put in
+/// lme4's order: if the numbers of levels ever increase along the written order, the terms are
+/// sorted by number of levels, decreasing (R: `rev(order(nlevels))`, so ties end up reversed).
+public struct ModelFrame: Sendable {
+    public let formula: ModelFormula
+    /// The response's name as written (`Reaction`, `log(y)`).
+    public let responseName: String
+    /// The file the data came from.
+    public let source: String
+    let y: [Double]
+    /// n x p, column-major.
+    let x: Matrix
+    /// Names of X's columns as lme4 prints them.
+    public let fixedEffectNames: [String]
+    /// Columns dropped because they were linear combinations of earlier ones.
+    public let droppedColumnNames: [String]
+    /// Random-effects terms in lme4's (fitting) order.
+    let randomTerms: [RandomEffectsTerm]
+    /// Rows of the data table used, in order.
+    public let rows: [Int]
+    /// Rows dropped because a variable of the formula was missing there.
+    public let droppedRowCount: Int
+
+    public var observationCount: Int { y.count }
+
+    public init(formula: ModelFormula, data: DataTable) throws {
+        self.formula = formula
+        self.source = data.source
+        let evaluator = AtomEvaluator(data: data, formula: formula.text)
+        var variables = [FormulaExpression: ModelVariable]()
+        for atom in formula.atoms { variables[atom] = try evaluator.evaluate(atom) }
+
+        // The response must be numeric.
+        guard case .numeric = variables[formula.response]! else {
+            throw FormulaError("response '\(formula.response.deparsed)' is not numeric")
+        }
+
+        // Complete cases.
+        let atoms = formula.atoms
+        var rows = [Int]()
+        rows.reserveCapacity(data.rowCount)
+        for r in 0..<data.rowCount where !atoms.contains(where: { variables[$0]!.isMissing(r) }) {
+            rows.append(r)
+        }
+        self.rows = rows
+        self.droppedRowCount = data.rowCount - rows.count
+        guard !rows.isEmpty else {
+            throw FormulaError("no rows of \(data.source) have every variable of '\(formula.text)' (\(data.rowCount) rows, all with something missing)")
+        }
+        // Selecting the complete rows also drops factor levels no longer used.
+        for atom in atoms { variables[atom] = variables[atom]!.selecting(rows) }
+        let n = rows.count
+
+        guard case .numeric(let response) = variables[formula.response]! else {
+            throw FormulaError("response '\(formula.response.deparsed)' is not numeric")
+        }
+        self.y = response
+        self.responseName = formula.response.deparsed
+        if let first = response.first, response.allSatisfy({ $0 == first }) {
+            throw FormulaError("response '\(responseName)' has no variance (every value is \(first)); there is nothing to model")
+        }
+
+        // Fixed effects.
+        let design = DesignColumns(terms: formula.fixedTerms, intercept: formula.hasIntercept,
+                                   variables: variables, rowCount: n).build()
+        var x = Matrix(rows: n, columns: design.names.count, columnMajor: design.values)
+        let dependent = try RankDeficiency.dependentColumns(x)
+        if dependent.isEmpty {
+            self.fixedEffectNames = design.names
+            self.droppedColumnNames = []
+        } else {
+            let keep = design.names.indices.filter { !dependent.contains($0) }
+            x = x.selectingColumns(keep)
+            self.fixedEffectNames = keep.map { design.names[$0] }
+            self.droppedColumnNames = dependent.map { design.names[$0] }
+        }
+        self.x = x
+
+        // Random effects, in lme4's order.
+        var terms = [RandomEffectsTerm]()
+        for spec in formula.randomTerms {
+            terms.append(try Self.randomTerm(spec, variables: variables, rowCount: n, formula: formula.text))
+        }
+        let levelCounts = terms.map(\.levelCount)
+        if zip(levelCounts, levelCounts.dropFirst()).contains(where: { $0 < $1 }) {
+            let ascending = terms.indices.sorted { (levelCounts[$0], $0) < (levelCounts[$1], $1) }
+            terms = ascending.reversed().map { terms[$0] }
+        }
+        for term in terms {
+            if term.levelCount < 2 {
+                throw FormulaError("grouping factor '\(term.groupName)' has only one level in the data used; a random effect needs at least two")
+            }
+            if term.levelCount >= n {
+                throw FormulaError("grouping factor '\(term.groupName)' has \(term.levelCount) levels for \(n) observations; the number of levels must be smaller than the number of observations (as lme4 requires)")
+            }
+            if term.size >= n {
+                throw FormulaError("the random-effects term for '\(term.groupName)' has \(term.size) random effects for \(n) observations; they and the residual variance are not identifiable (as lme4 reports)")
+            }
+        }
+        self.randomTerms = terms
+    }
+
+    /// Evaluates one random-effects term: its model matrix and grouping factor.
+    private static func randomTerm(_ spec: RandomTermSpecification, variables: [FormulaExpression: ModelVariable],
+                                   rowCount n: Int, formula: String) throws -> RandomEffectsTerm {
+        let design = DesignColumns(terms: spec.terms, intercept: spec.intercept, variables: variables, rowCount: n).build()
+        let k = design.names.count
+        var z = [Double](repeating: 0, count: n * k)
+        for c in 0..<k { for r in 0..<n { z[r * k + c] = design.values[c * n + r] } }
+        let (codes, levels) = try groupingFactor(spec.groupFactors, variables: variables, rowCount: n, formula: formula)
+        return RandomEffectsTerm(groupName: spec.groupName, levels: levels, groupCodes: codes,
+                                 columnNames: design.names, z: z)
+    }
+
+    /// A grouping factor from one or more atoms (an interaction `a:b` has a level per combination
+    /// present, ordered by the atoms' own level orders, labelled `a1:b1`). Numeric atoms group by
+    /// value.
+    static func groupingFactor(_ atoms: [FormulaExpression], variables: [FormulaExpression: ModelVariable],
+                               rowCount n: Int, formula: String) throws -> (codes: [Int32], levels: [String]) {
+        let factors = atoms.map { AtomEvaluator.factorCodes(variables[$0]!) }
+        if factors.count == 1 { return factors[0] }
+        // One integer key per row in mixed radix (first atom most significant), so sorting the
+        // distinct keys orders the combinations lexicographically by the atoms' level orders.
+        var keys = [Int64](repeating: 0, count: n)
+        var capacity: Int64 = 1
+        for f in factors {
+            let (product, overflow) = capacity.multipliedReportingOverflow(by: Int64(max(1, f.levels.count)))
+            guard !overflow else {
+                throw FormulaError("formula '\(formula)': the grouping factor \(atoms.map(\.deparsed).joined(separator: ":")) has too many combinations")
+            }
+            capacity = product
+            for r in 0..<n { keys[r] = keys[r] * Int64(f.levels.count) + Int64(f.codes[r]) }
+        }
+        let distinct = Array(Set(keys)).sorted()
+        var codes = [Int32](repeating: 0, count: n)
+        for r in 0..<n {
+            // Binary search: the position of the row's key among the distinct keys.
+            var lo = 0, hi = distinct.count - 1
+            let key = keys[r]
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if distinct[mid] < key { lo = mid + 1 } else { hi = mid }
+            }
+            codes[r] = Int32(lo)
+        }
+        let labels = distinct.map { key -> String in
+            var rest = key
+            var parts = [String](repeating: "", count: factors.count)
+            for (i, f) in factors.enumerated().reversed() {
+                let count = Int64(f.levels.count)
+                parts[i] = f.levels[Int(rest % count)]
+                rest /= count
+            }
+            return parts.joined(separator: ":")
+        }
+        return (codes, labels)
+    }
+}
