@@ -138,6 +138,31 @@ import SessionData
         #expect(abs(rt.episodes[0].preRuptureLevel - 4.1) < 1e-12)
     }
 
+    @Test func reliableChangeIndex() throws {
+        // Reliability .9, reference SD 1: RCI = 1.96 x sqrt(2) x 1 x sqrt(.1) = 0.8765386 (R).
+        // R1: 6, 5.1, 5.2, 6: drop 0.9 >= 0.877 -> rupture at s2, repaired at s4 (6 >= 6).
+        // R2: 6, 5.2, 6: drop 0.8 < 0.877 -> none; at z = 1.645 the RCI is
+        //     1.645 x sqrt(2) x sqrt(.1) = 0.7357 and 0.8 is a rupture, repaired at s3.
+        let csv = "patient,session,alliance_patient\nR1,1,6\nR1,2,5.1\nR1,3,5.2\nR1,4,6\nR2,1,6\nR2,2,5.2\nR2,3,6\n"
+        let data = try panel(csv, scales: ["alliance_patient": RatingScale(minimum: 1, maximum: 7, reliability: 0.9, referenceSD: 1)])
+        let r = try detect(.rci, in: data)
+        #expect(abs(r.commonThreshold! - 0.8765386472) < 1e-9 && r.referenceSD == 1)
+        #expect(spans(r, "R1") == [[2, 2, 4]] && spans(r, "R2").isEmpty)
+        var rci90 = RuptureCriterion.rci
+        rci90.threshold = rci90.threshold.with(amount: 1.645)
+        #expect(spans(try detect(rci90, in: data), "R2") == [[2, 2, 3]])
+
+        // Without a reference SD the RCI uses the SD of the patients' first observed ratings:
+        // 6 and 4 -> SD sqrt(2); RCI = 1.96 x sqrt(2) x sqrt(2) x sqrt(.1) = 1.2396. Drops of
+        // 1.2 (S1) do not reach it; 1.3 (S2) does.
+        let baseline = try panel("patient,session,alliance_patient\nS1,1,6\nS1,2,4.8\nS2,1,4\nS2,2,2.7\n",
+                                 scales: ["alliance_patient": RatingScale(reliability: 0.9)])
+        let b = try detect(.rci, in: baseline)
+        #expect(abs(b.referenceSD! - 2.0.squareRoot()) < 1e-12)
+        #expect(abs(b.commonThreshold! - 1.96 * 2 * 0.1.squareRoot()) < 1e-12)
+        #expect(spans(b, "S1").isEmpty && spans(b, "S2") == [[2, 2, nil]])
+    }
+
     @Test func ceilingShareNeedsAScale() throws {
         // Scale 1-7. U: 7, 7, 7, 7 (never a rupture: nothing falls); V: 7, 6, 7.
         // Ceiling: 6 of 7 observed ratings at 7.
