@@ -12,6 +12,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // C libraries, each reached through a module map and a small header of our own.
@@ -34,15 +35,23 @@ let package = Package(
         // Publication tables (text, Markdown, LaTeX, CSV), JSON, SVG figures, atomic file output.
         .target(name: "Reports", dependencies: ["MixedModels"]),
 
+        // The panel of session ratings (long format): readers (CSV, SPSS, Stata), validation, scale
+        // metadata and codebooks, transforms by session number (lead/lag, centring, detrending).
+        .target(name: "SessionData", dependencies: ["Tabular", "CReadStat", .product(name: "Yams", package: "Yams")]),
+
+        // Rupture and repair detection under every published criterion, episodes, per-rater
+        // summaries, rater agreement, sensitivity across criteria.
+        .target(name: "Ruptures", dependencies: ["SessionData", "Numerics"]),
+
         .executableTarget(
             name: "AllianceCLI",
             dependencies: [
-                "Numerics", "Tabular", "MixedModels", "Reports",
+                "Numerics", "Tabular", "MixedModels", "Reports", "SessionData", "Ruptures",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         // Timing driver used by the scripts in Benchmarks/ (run in release mode).
-        .executableTarget(name: "AllianceBenchmarks", dependencies: ["Tabular", "Numerics", "MixedModels"],
+        .executableTarget(name: "AllianceBenchmarks", dependencies: ["Tabular", "Numerics", "MixedModels", "SessionData", "Ruptures"],
                           path: "Benchmarks/AllianceBenchmarks"),
 
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
@@ -50,7 +59,9 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "MixedModels", "Tabular"]),
         .testTarget(name: "MixedModelsTests", dependencies: ["MixedModels", "Tabular", "Numerics"],
                     exclude: ["Reference"]),
+        .testTarget(name: "SessionDataTests", dependencies: ["SessionData", "Tabular"]),
+        .testTarget(name: "RupturesTests", dependencies: ["Ruptures", "SessionData", "Tabular"]),
         // Runs the built executable as a user would (needs `swift build` first; scripts/test does it).
-        .testTarget(name: "AllianceCLITests", dependencies: ["AllianceCLI"]),
+        .testTarget(name: "AllianceCLITests", dependencies: ["AllianceCLI", "SessionData", "Tabular"]),
     ]
 )

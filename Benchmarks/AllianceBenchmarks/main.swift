@@ -1,5 +1,7 @@
 import Foundation
 import MixedModels
+import Ruptures
+import SessionData
 import Tabular
 
 /// Benchmark driver: `alliance-benchmarks TASK ARGS...` times one task and prints a line of
@@ -10,10 +12,11 @@ guard let task = arguments.first else {
     usage: AllianceBenchmarks read-csv FILE
            AllianceBenchmarks fit FILE FORMULA [ml] [factor=COL,...]
            AllianceBenchmarks generate-panel PATIENTS THERAPISTS SESSIONS SEED OUT.csv
+           AllianceBenchmarks ruptures FILE [CRITERION]
     """)
     exit(2)
 }
-func seconds(_ body: () throws -> String) rethrows -> (Double, String) {
+func seconds<T>(_ body: () throws -> T) rethrows -> (Double, T) {
     let start = DispatchTime.now().uptimeNanoseconds
     let detail = try body()
     return (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9, detail)
@@ -27,6 +30,21 @@ do {
             return "\(table.rowCount) rows x \(table.names.count) columns"
         }
         print("read-csv \(String(format: "%.3f", t)) \(detail)")
+    case "ruptures":
+        // Load and validate the panel, then detect ruptures for both raters (no sensitivity table).
+        let a = Array(arguments.dropFirst())
+        guard let path = a.first else { print("ruptures FILE [CRITERION]"); exit(2) }
+        let criterion = try RuptureCriterion.preset(named: a.count > 1 ? a[1] : "drop")
+        var loadSeconds = 0.0
+        let (t, detail) = try seconds {
+            let (load, panel) = try seconds { try Panel.read(path: path) }
+            loadSeconds = load
+            let raters = Rater.allianceRaters(in: panel)
+            let report = try RuptureReport(panel: panel, raters: raters, criterion: criterion, sensitivity: false)
+            let counts = report.raters.map { "\($0.rater) \($0.ruptures) ruptures in \($0.patientsWithRupture)/\($0.patients) patients" }
+            return "\(panel.rowCount) rows, criterion \(criterion.name): " + counts.joined(separator: "; ")
+        }
+        print("ruptures \(String(format: "%.3f", t)) (load \(String(format: "%.3f", loadSeconds))) \(detail)")
     case "fit":
         let a = Array(arguments.dropFirst())
         guard a.count >= 2 else { print("fit FILE FORMULA [ml]"); exit(2) }

@@ -1,0 +1,54 @@
+import Foundation
+import Ruptures
+import SessionData
+import Tabular
+
+/// The files `alliance ruptures` writes: the data with indicator columns, and the episode table.
+enum RuptureAnnotation {
+    /// The panel's table with `rupture_<rater>` and `repair_<rater>` (1, 0, or missing where no
+    /// judgement was possible) and `class_<rater>` (Repair, Rupture, No rupture; missing for a
+    /// patient with too few ratings), in the format `destination`'s extension names.
+    static func data(panel: Panel, report: RuptureReport, destination: String) throws -> Data {
+        var table = panel.table
+        for result in report.results {
+            let name = result.rater.name
+            try table.append(.numeric(result.ruptureIndicator.map { $0 < 0 ? .nan : Double($0) }), named: "rupture_\(name)")
+            try table.append(.numeric(result.repairIndicator.map { $0 < 0 ? .nan : Double($0) }), named: "repair_\(name)")
+            let labels = PatientClass.allCases.map(\.rawValue)
+            let codes = panel.patientOfRow.map { p -> Int32 in
+                guard let c = result.classes[Int(p)] else { return -1 }
+                return Int32(PatientClass.allCases.firstIndex(of: c)!)
+            }
+            try table.append(.categorical(codes: codes, labels: labels), named: "class_\(name)")
+        }
+        let file = SessionFile(table: table, labelledValues: panel.labelledValues)
+        switch SessionFileFormat(path: destination) {
+        case .spss?: return try StatisticalFileWriter.data(for: file, format: .spss, destination: destination)
+        case .stata?: return try StatisticalFileWriter.data(for: file, format: .stata, destination: destination)
+        default: return Data(DelimitedTextWriter.text(of: table).utf8)
+        }
+    }
+
+    /// One row per episode: patient, rater, onset, trough, repair, pre_rupture_level,
+    /// trough_rating, magnitude, length, repaired (1/0).
+    static func episodeTable(_ report: RuptureReport) throws -> DataTable {
+        let all = report.raters.flatMap(\.episodes)
+        func text(_ values: [String]) -> Column {
+            var labels = [String](), index = [String: Int32]()
+            let codes = values.map { v -> Int32 in
+                if let c = index[v] { return c }
+                index[v] = Int32(labels.count); labels.append(v); return Int32(labels.count - 1)
+            }
+            return .categorical(codes: codes, labels: labels)
+        }
+        return try DataTable(source: "episodes", names: [
+            "patient", "rater", "onset", "trough", "repair", "pre_rupture_level", "trough_rating", "magnitude", "length", "repaired",
+        ], columns: [
+            text(all.map(\.patient)), text(all.map(\.rater)),
+            .numeric(all.map { Double($0.onset) }), .numeric(all.map { Double($0.trough) }),
+            .numeric(all.map { $0.repair.map(Double.init) ?? .nan }),
+            .numeric(all.map(\.preRuptureLevel)), .numeric(all.map(\.troughRating)), .numeric(all.map(\.magnitude)),
+            .numeric(all.map { Double($0.length) }), .numeric(all.map { $0.repaired ? 1 : 0 }),
+        ])
+    }
+}

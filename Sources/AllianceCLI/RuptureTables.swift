@@ -1,0 +1,132 @@
+import Reports
+import Ruptures
+import SessionData
+
+/// The publication tables of `alliance ruptures`: ruptures and repairs by rater, agreement
+/// between raters, and the sensitivity of the prevalence to the criterion.
+enum RuptureTables {
+    static func all(_ report: RuptureReport) -> [Table] {
+        var tables = [summary(report)]
+        if !report.agreement.isEmpty { tables.append(agreement(report)) }
+        if let sensitivity = report.sensitivity { tables.append(self.sensitivity(sensitivity, raters: report.raters)) }
+        return tables
+    }
+
+    /// `drop from the previous session >= 1 point; repair: return to the pre-rupture level by the end of treatment`.
+    static func describe(_ c: RuptureCriterion) -> String {
+        let reference: String
+        switch c.reference {
+        case .previousSession: reference = c.multiSessionDeclines ? "decline over one or more sessions from the last peak" : "drop from the previous session"
+        case .personMean: reference = "rating below the person mean"
+        case .earlierMean: reference = "rating below the mean of earlier sessions"
+        case .personTrend: reference = "rating below the person's linear trend"
+        }
+        var parts = ["\(reference) >= \(c.threshold.description)"]
+        if c.relativeDrop != nil || c.stabilityAlpha != nil {
+            parts.append("and >= \(CellFormatting.fixed(100 * (c.relativeDrop ?? 0), decimals: 0))% of the previous rating, and a t test of the 3 sessions before vs. from the rupture (alpha = \(CellFormatting.withoutLeadingZero(CellFormatting.fixed(c.stabilityAlpha ?? 0, decimals: 2))))")
+        }
+        if c.endSessionsExcluded { parts.append("first and last sessions not judged") }
+        if c.gaps == .bridgeGap { parts.append("gaps bridged") }
+        let by = c.window.map { "within \($0) session\($0 == 1 ? "" : "s")" } ?? "by the end of treatment"
+        switch c.repair {
+        case .returnToLevel(let tolerance):
+            let within = tolerance > 0 ? " (within \(CellFormatting.exact(tolerance)) points)" : ""
+            return parts.joined(separator: ", ") + "; repair: return to the pre-rupture level\(within) \(by)"
+        case .rise:
+            return parts.joined(separator: ", ") + "; repair: rise by the threshold from the lowest rating \(by)"
+        }
+    }
+
+    static func summary(_ report: RuptureReport) -> Table {
+        let raters = report.raters
+        var t = Table(title: "Table 1. Ruptures and repairs by rater (criterion: \(report.criterion.name))", name: "ruptures",
+                      columns: [TableColumn("", alignment: .left)] + raters.map { TableColumn(Rater(name: $0.rater, column: $0.column).heading) })
+        func row(_ label: String, _ cell: (RaterSummary) -> Cell) { t.append([.text(label)] + raters.map(cell)) }
+        func number(_ v: Double?, _ d: Int = 2) -> Cell { v.map { .number($0, decimals: d) } ?? .empty }
+        func percent(_ v: Double?) -> Cell { v.map { .percent(100 * $0, decimals: 1) } ?? .empty }
+        row("Patients judged, n") { .integer($0.patients) }
+        row("Patients not judged (too few ratings), n") { .integer($0.patientsNotJudged) }
+        row("Patients with >= 1 rupture, n") { .integer($0.patientsWithRupture) }
+        row("Patients with >= 1 rupture, %") { percent($0.prevalence) }
+        row("  95% CI, %") { s in s.prevalenceCI.map { .interval(100 * $0.lower, 100 * $0.upper, decimals: 1) } ?? .empty }
+        row("Ruptures, n") { .integer($0.ruptures) }
+        row("Ruptures per patient, M") { number($0.rupturesPerPatient.mean) }
+        row("Ruptures per patient, SD") { number($0.rupturesPerPatient.standardDeviation) }
+        row("Ruptures per patient, Mdn") { number($0.rupturesPerPatient.median, 1) }
+        row("Ruptures per patient, range") { s in
+            guard let lo = s.rupturesPerPatient.minimum, let hi = s.rupturesPerPatient.maximum else { return .empty }
+            return .text("\(Int(lo))–\(Int(hi))")
+        }
+        row("Repairs, n") { .integer($0.repairs) }
+        row("Ruptures repaired, %") { percent($0.repairedShare) }
+        row("Patients with >= 1 repair, n") { .integer($0.patientsWithRepair) }
+        row("Session of first rupture, M") { number($0.firstRuptureSession.mean) }
+        row("Session of first rupture, SD") { number($0.firstRuptureSession.standardDeviation) }
+        row("Magnitude (points), M") { number($0.magnitude.mean) }
+        row("Magnitude (points), SD") { number($0.magnitude.standardDeviation) }
+        row("Sessions at ceiling, %") { percent($0.ceilingShare) }
+        for c in PatientClass.allCases {
+            let label = c == .rupture ? "Rupture (unrepaired)" : c.rawValue
+            row("Class \(label), n (%)") { s in
+                let n = s.classes[c] ?? 0
+                return .text("\(n) (\(CellFormatting.fixed(s.patients > 0 ? 100 * Double(n) / Double(s.patients) : 0, decimals: 1))%)")
+            }
+        }
+        if raters.contains(where: { $0.thresholdPoints != nil }) {
+            row("Threshold (points)") { number($0.thresholdPoints, 3) }
+        }
+        t.notes = [
+            "Criterion \(report.criterion.name): \(describe(report.criterion)).",
+            "Percentages of patients are of patients judged (at least \(report.criterion.minimumObservations) observed ratings); CI = Wilson score interval.",
+            "Classes as in Holmqvist Larsson et al. (2018): Repair = every rupture repaired; Rupture = at least one unrepaired.",
+        ]
+        if raters.allSatisfy({ $0.ceilingShare == nil }) {
+            t.notes.append("Sessions at ceiling need the scale's range (--scale NAME=MIN:MAX).")
+        }
+        return t
+    }
+
+    static func agreement(_ report: RuptureReport) -> Table {
+        var t = Table(title: "Table 2. Agreement between raters on rupture sessions", name: "rupture-agreement", columns: [
+            TableColumn("Raters", alignment: .left), TableColumn("Sessions"), TableColumn("Both"), TableColumn("First only"),
+            TableColumn("Second only"), TableColumn("Neither"), TableColumn("Agreement"), TableColumn("κ"),
+        ])
+        for a in report.agreement {
+            t.append([.text(a.raters.joined(separator: " vs. ")), .integer(a.sessions), .integer(a.both), .integer(a.firstOnly),
+                      .integer(a.secondOnly), .integer(a.neither),
+                      a.observedAgreement.map { .percent(100 * $0, decimals: 1) } ?? .empty,
+                      a.kappa.map { .bounded($0, decimals: 2) } ?? .empty])
+        }
+        t.notes = ["Sessions judged under the criterion for both raters; κ = Cohen's kappa (empty when chance agreement is 1)."]
+        return t
+    }
+
+    static func sensitivity(_ s: SensitivityAnalysis, raters: [RaterSummary]) -> Table {
+        var t = Table(title: "Table 3. Ruptures under each criterion", name: "rupture-sensitivity", columns: [
+            TableColumn("Criterion", alignment: .left), TableColumn("Threshold", alignment: .left), TableColumn("Patients judged"),
+            TableColumn("With rupture, %"), TableColumn("Ruptures, n"), TableColumn("Repaired, %"),
+        ])
+        var unavailable = [String]()
+        for (k, rater) in raters.enumerated() {
+            t.appendSection(Rater(name: rater.rater, column: rater.column).heading)
+            for row in s.rows {
+                let cell = row.raters[k]
+                var cells: [Cell] = [.text(row.criterion.name), .text(row.criterion.threshold.description)]
+                if let reason = cell.unavailable {
+                    let note = "\(row.criterion.name), \(cell.rater): \(reason)"
+                    if !unavailable.contains(note) { unavailable.append(note) }
+                    cells += [.empty, .empty, .empty, .empty]
+                } else {
+                    cells += [cell.patients.map { .integer($0) } ?? .empty,
+                              cell.prevalence.map { .percent(100 * $0, decimals: 1) } ?? .empty,
+                              cell.ruptures.map { .integer($0) } ?? .empty,
+                              cell.repairedShare.map { .percent(100 * $0, decimals: 1) } ?? .empty]
+                }
+                t.append(cells)
+            }
+        }
+        t.notes = ["Each criterion with its default amount and repair rule (docs/METHODS.md); percentages of patients judged."]
+            + unavailable.map { "Not computed: \($0)." }
+        return t
+    }
+}
