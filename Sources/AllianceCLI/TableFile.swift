@@ -1,8 +1,10 @@
+import SessionData
 import Tabular
 
-/// Reads a data file for a command, by its extension.
+/// Reads a data file for a command that takes any table (not only session data), by extension:
+/// CSV/TSV/TXT, SPSS .sav/.zsav, Stata .dta.
 enum TableFile {
     static func read(_ path: String) throws -> DataTable {
-        try DelimitedTextReader().read(path: path)
+        try SessionFile.read(path: path).table
     }
 }
