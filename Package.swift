@@ -43,15 +43,20 @@ let package = Package(
         // summaries, rater agreement, sensitivity across criteria.
         .target(name: "Ruptures", dependencies: ["SessionData", "Numerics"]),
 
+        // The data-generating process of rupture designs, and power studies over a grid of design
+        // factors (parallel, checkpointed, sharded for Slurm job arrays).
+        .target(name: "Simulation", dependencies: ["Numerics", "Tabular", "SessionData", "Ruptures", "MixedModels", "Reports",
+                                                   .product(name: "Yams", package: "Yams")]),
+
         .executableTarget(
             name: "AllianceCLI",
             dependencies: [
-                "Numerics", "Tabular", "MixedModels", "Reports", "SessionData", "Ruptures",
+                "Numerics", "Tabular", "MixedModels", "Reports", "SessionData", "Ruptures", "Simulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
         // Timing driver used by the scripts in Benchmarks/ (run in release mode).
-        .executableTarget(name: "AllianceBenchmarks", dependencies: ["Tabular", "Numerics", "MixedModels", "SessionData", "Ruptures"],
+        .executableTarget(name: "AllianceBenchmarks", dependencies: ["Tabular", "Numerics", "MixedModels", "SessionData", "Ruptures", "Simulation"],
                           path: "Benchmarks/AllianceBenchmarks"),
 
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
@@ -61,6 +66,7 @@ let package = Package(
                     exclude: ["Reference"]),
         .testTarget(name: "SessionDataTests", dependencies: ["SessionData", "Tabular"]),
         .testTarget(name: "RupturesTests", dependencies: ["Ruptures", "SessionData", "Tabular"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Ruptures", "SessionData", "MixedModels", "Tabular", "Numerics"]),
         // Runs the built executable as a user would (needs `swift build` first; scripts/test does it).
         .testTarget(name: "AllianceCLITests", dependencies: ["AllianceCLI", "SessionData", "Tabular"]),
     ]
