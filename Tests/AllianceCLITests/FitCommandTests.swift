@@ -119,3 +119,27 @@ import Tabular
         #expect(sav.standardOutput == csv.standardOutput)
     }
 }
+
+/// `alliance describe` reports each rating's ICC from an empty random-intercept model.
+@Suite struct DescribeICCTests {
+    @Test func iccMatchesLme4() throws {
+        // sleepstudy as session data: patient = Subject, session = Days + 1, distress = Reaction.
+        // lme4 1.1-31: lmer(Reaction ~ 1 + (1 | Subject)) has variances 1278.337756 (Subject) and
+        // 1958.865177 (residual), so ICC = 1278.337756 / 3237.202933 = 0.3948895953.
+        let table = try DelimitedTextReader().read(path: FitCommandTests.sleepstudy)
+        guard case .numeric(let reaction) = table["Reaction"]!, case .numeric(let days) = table["Days"]! else { return }
+        var text = "patient,session,distress\n"
+        for r in 0..<table.rowCount { text += "\(table["Subject"]!.text(at: r)!),\(Int(days[r]) + 1),\(reaction[r])\n" }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("alliance-describe-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try text.write(to: dir.appendingPathComponent("s.csv"), atomically: true, encoding: .utf8)
+        let out = try CommandRunner.run(["describe", "s.csv", "--format", "json"], in: dir)
+        #expect(out.status == 0)
+        let json = try JSONSerialization.jsonObject(with: Data(out.standardOutput.utf8)) as! [String: Any]
+        let icc = (json["icc"] as! [[String: Any]])[0]
+        #expect(icc["rating"] as? String == "distress")
+        #expect(abs((icc["patient"] as! Double) - 0.3948895953) < 1e-5)
+        #expect(icc["therapist"] is NSNull)
+    }
+}
