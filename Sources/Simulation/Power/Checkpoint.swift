@@ -10,13 +10,14 @@ import Tabular
 /// Each replication's lines go to the file in one `write` on a descriptor opened with
 /// `O_APPEND`, so lines of different replications never interleave; a write cut off by the end of
 /// the process leaves a torn last line (or a replication with some of its lines), which the next
-/// run cuts off and ignores.
-public final class Checkpoint {
+/// run cuts off and ignores. Appends from several threads are serialized by a lock.
+public final class Checkpoint: @unchecked Sendable {
     public let path: String
     /// The complete replications found in the file when it was opened.
     public let completed: [ReplicationUnit: [FitRecord]]
     private let descriptor: Int32
     private let study: PowerStudy
+    private let lock = NSLock()
 
     /// Opens (or creates) the checkpoint at `path` for `study` (and `shard`). An existing file
     /// must belong to the same study (configuration and seed); one that does not is an error
@@ -61,7 +62,10 @@ public final class Checkpoint {
 
     /// Appends the records of one completed replication.
     public func append(_ records: [FitRecord]) throws {
-        try write(ReplicationLog.lines(records, study: study))
+        let text = ReplicationLog.lines(records, study: study)
+        lock.lock()
+        defer { lock.unlock() }
+        try write(text)
     }
 
     /// Removes the file (once the study's output is written).
