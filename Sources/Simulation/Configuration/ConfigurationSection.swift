@@ -79,10 +79,12 @@ final class ConfigurationSection {
     /// A whole number of at least `minimum`.
     func integer(_ key: String, default fallback: Int, minimum: Int) throws -> Int {
         guard let v = value(key) else { return fallback }
-        guard case .scalar(let s, _) = v, let x = Int(s.trimmingCharacters(in: .whitespaces)), x >= minimum else {
+        // 60 and 60.0 are the same number (JSON writers often add the decimal).
+        guard case .scalar(let s, _) = v, let x = Double(s.trimmingCharacters(in: .whitespaces)), x == x.rounded(),
+              x >= Double(minimum), x <= 1e9 else {
             throw error(key, "must be a whole number of at least \(minimum), not '\(v.text)'")
         }
-        return x
+        return Int(x)
     }
 
     /// One of the named choices of `T`.

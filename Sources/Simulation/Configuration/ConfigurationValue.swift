@@ -43,12 +43,9 @@ public indirect enum ConfigurationValue: Sendable {
         case .mapping(let m):
             var pairs = [(key: String, value: ConfigurationValue)]()
             for (key, value) in m {
+                // Yams refuses a key given twice.
                 guard case .scalar(let k) = key else {
                     throw DataError(location: location, message: "a key that is not a name")
-                }
-                if pairs.contains(where: { $0.key == k.string }) {
-                    throw DataError(location: key.mark.map { "\(source):\($0.line)" } ?? location,
-                                    message: "'\(k.string)' is given twice")
                 }
                 pairs.append((k.string, try ConfigurationValue(value, source: source)))
             }

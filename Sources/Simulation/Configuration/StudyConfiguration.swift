@@ -43,7 +43,12 @@ public struct StudyConfiguration: Sendable {
 
     /// Reads a configuration from text; `source` names it in messages.
     public init(text: String, source: String) throws {
-        var tree = try ConfigurationValue.parse(text, source: source)
+        try self.init(tree: try ConfigurationValue.parse(text, source: source), source: source)
+    }
+
+    /// A configuration from values already parsed (layered with `ConfigurationValue.merged(over:)`).
+    public init(tree parsed: ConfigurationValue, source: String) throws {
+        var tree = parsed
         guard case .mapping(var pairs, let location) = tree else {
             throw DataError(location: tree.location, message: "a study configuration must be a mapping of fields, not '\(tree.text)'")
         }
