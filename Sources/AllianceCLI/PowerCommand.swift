@@ -92,6 +92,7 @@ struct PowerCommand: ParsableCommand {
         var done = checkpointFile.completed.filter { units.contains($0.key) }
         let pending = units.filter { done[$0] == nil }
         let progress = ProgressBar(label: "power", total: units.count, quiet: quiet)
+        let interruption = Self.onInterrupt(checkpoint: checkpointFile.path)
         let counter = CompletedCount(done.count)
         progress.update(done.count)
         let new = try power.run(pending, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount) { _, records in
@@ -99,6 +100,7 @@ struct PowerCommand: ParsableCommand {
             progress.update(counter.increment())
         }
         progress.finish()
+        interruption.cancel()
         done.merge(new) { old, _ in old }
         let records = power.orderedRecords(done)
 
@@ -116,6 +118,36 @@ struct PowerCommand: ParsableCommand {
             let what = shard.map { "shard \($0): \(units.count) of \(power.units().count) replications" } ?? "\(units.count) replications"
             FileHandle.standardError.write(Data("alliance power: simulated data; \(what) (\(units.count - pending.count) from the checkpoint) -> \(out)\n".utf8))
         }
+    }
+}
+
+extension PowerCommand {
+    /// On Ctrl-C (SIGINT) or SIGTERM: say where the completed replications are and how to resume,
+    /// then exit with 128 + the signal. (Appends are whole lines; a line cut off by the exit is
+    /// ignored when the checkpoint is read again.)
+    static func onInterrupt(checkpoint: String) -> SignalHandlers {
+        let sources = [SIGINT, SIGTERM].map { signalNumber in
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler {
+                let message = "\nalliance power: interrupted; the completed replications are in \(checkpoint); run the same command again to resume\n"
+                FileHandle.standardError.write(Data(message.utf8))
+                _exit(128 + signalNumber)
+            }
+            source.resume()
+            return source
+        }
+        return SignalHandlers(sources: sources)
+    }
+}
+
+/// The signal handlers of a run, removed when it ends.
+struct SignalHandlers {
+    let sources: [any DispatchSourceSignal]
+    func cancel() {
+        for source in sources { source.cancel() }
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
     }
 }
 

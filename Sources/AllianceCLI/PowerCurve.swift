@@ -50,8 +50,11 @@ enum PowerCurve {
                     points[key, default: []].append((Double(row.factorValues[x]) ?? .nan, row.power.value))
                     bands[key, default: []].append((interval?.lower ?? row.power.value, interval?.upper ?? row.power.value))
                 }
-                let heading = "\(rater == .patient ? "Patient" : "Therapist")-rated \(term == .rupture ? "ruptures" : "repairs")"
-                var chart = LineChart(title: heading, xTitle: factors[x].path, yTitle: "Power",
+                var heading = "\(rater == .patient ? "Patient" : "Therapist")-rated \(term == .rupture ? "ruptures" : "repairs")"
+                if let truth = rows.first?.truth, rows.allSatisfy({ $0.truth == truth }) {
+                    heading += truth == 0 ? " (true effect 0: type I error)" : " (true effect \(CellFormatting.exact(truth)))"
+                }
+                var chart = LineChart(title: heading, xTitle: factors[x].path, yTitle: "Power (share p < \(CellFormatting.withoutLeadingZero(CellFormatting.exact(study.configuration.analysis.alpha))))",
                                       series: keys.map { LineChart.Series(name: $0, points: points[$0] ?? [], band: bands[$0]) },
                                       yDomain: (0, 1))
                 chart.referenceLines = [(0.8, "80%")]
