@@ -24,10 +24,10 @@ public enum SimulationPresets {
     alliance:
       rater_correlation: 0.3
       patient:
-        mean: 6.1
+        mean: 6.2
         patient_sd: 0.6
-        slope: 0.03
-        slope_sd: 0.02
+        slope: 0.08
+        slope_sd: 0.03
         therapist_sd: 0.1
         autoregression: 0.3
         residual_sd: 0.35
@@ -36,20 +36,20 @@ public enum SimulationPresets {
       therapist:
         mean: 5.2
         patient_sd: 0.5
-        slope: 0.03
-        slope_sd: 0.02
+        slope: 0.08
+        slope_sd: 0.03
         therapist_sd: 0.3
         autoregression: 0.3
-        residual_sd: 0.35
+        residual_sd: 0.45
         scale: {minimum: 1, maximum: 7, values_per_point: 6}
         reliability: 0.9
     ruptures:
-      rate: 0.07
+      rate: 0.13
       size_mean: 1.3
       size_sd: 0.4
       repair_probability: 0.7
       repair_delay_mean: 2
-      sensitivity: {patient: 0.6, therapist: 0.9}
+      sensitivity: {patient: 0.65, therapist: 0.9}
       distress_feedback: 0.3
     distress:
       mean: 18
