@@ -2,7 +2,6 @@ import Foundation
 import MixedModels
 import Ruptures
 import SessionData
-import Simulation
 import Tabular
 
 /// Benchmark driver: `alliance-benchmarks TASK ARGS...` times one task and prints a line of
@@ -14,7 +13,6 @@ guard let task = arguments.first else {
            AllianceBenchmarks fit FILE FORMULA [ml] [factor=COL,...]
            AllianceBenchmarks generate-panel PATIENTS THERAPISTS SESSIONS SEED OUT.csv
            AllianceBenchmarks ruptures FILE [CRITERION]
-           AllianceBenchmarks power PRESET|CONFIG.yaml REPS SEED [THREADS]
     """)
     exit(2)
 }
@@ -72,18 +70,6 @@ do {
         let text = SessionPanelGenerator(patients: p, therapists: t, sessions: s, seed: seed).csv()
         try text.write(toFile: a[4], atomically: true, encoding: .utf8)
         print("generate-panel \(p * s) rows -> \(a[4])")
-    case "power":
-        // A power study without files: simulate, detect, fit every estimator, summarize.
-        let a = Array(arguments.dropFirst())
-        guard a.count >= 3, let reps = Int(a[1]), let seed = UInt64(a[2]) else { print("power PRESET|CONFIG REPS SEED [THREADS]"); exit(2) }
-        let threads = a.count > 3 ? Int(a[3]) ?? 1 : ProcessInfo.processInfo.activeProcessorCount
-        let configuration = a[0].hasSuffix(".yaml") || a[0].hasSuffix(".json")
-            ? try StudyConfiguration(path: a[0]) : try StudyConfiguration.preset(named: a[0])
-        let study = try PowerStudy(configuration: configuration, seed: seed, replications: reps)
-        let (t, records) = try seconds { try study.run(study.units(), threads: threads) { _, _ in } }
-        let fits = records.values.reduce(0) { $0 + $1.count } / 2
-        let failed = records.values.joined().filter { $0.estimate == nil }.count
-        print("power \(String(format: "%.3f", t)) \(reps) replications x \(configuration.cells.count) cells, \(threads) threads, about \(fits) fits, \(failed) failed records")
     default:
         print("unknown task \(task)")
         exit(2)
