@@ -94,6 +94,8 @@ struct SequencesCommand: ParsableCommand {
                 outputs.append((folder.appendingPathComponent(table.name + ".csv").path, Data(table.rendered(as: .csv).utf8)))
             }
             outputs.append((folder.appendingPathComponent("sequences.json").path, Data(json.utf8)))
+            let figure = TransitionFigure.diagram(report).svg(description: "Transition diagram of \(coded.source)").rendered
+            outputs.append((folder.appendingPathComponent("transitions.svg").path, Data(figure.utf8)))
         }
         let printed = format.tableFormat.map { f in tables.map { $0.rendered(as: f) }.joined(separator: "\n") } ?? json
         for output in outputs { try OutputFile.write(output.data, to: output.path) }
