@@ -14,7 +14,8 @@ import Numerics
 ///     p = Σ P(X = x) over x in the support with P(X = x) <= P(X = a) (1 + 10^-7)
 ///
 /// (the relative tolerance 10^-7 is R's, so that tables as probable as the observed one up to
-/// rounding count). Undefined (nil) for an empty table.
+/// rounding count). As R does, the sum is divided by the sum over the whole support (1 up to
+/// rounding), so a p-value of 1 comes out as exactly 1. Undefined (nil) for an empty table.
 public struct FisherExactTest: Sendable, Equatable, Encodable {
     public let a: Int, b: Int, c: Int, d: Int
     public let pValue: Double?
@@ -26,13 +27,10 @@ public struct FisherExactTest: Sendable, Equatable, Encodable {
             pValue = nil
             return
         }
+        let probabilities = distribution.support.map { distribution.probability($0) }
         let observed = distribution.probability(a) * (1 + 1e-7)
-        var p = 0.0
-        for x in distribution.support {
-            let px = distribution.probability(x)
-            if px <= observed { p += px }
-        }
-        pValue = min(1, p)
+        let total = probabilities.reduce(0, +)
+        pValue = min(1, probabilities.filter { $0 <= observed }.reduce(0, +) / total)
     }
 
     enum CodingKeys: String, CodingKey { case table, pValue = "p_value" }
