@@ -1,4 +1,3 @@
-import Foundation
 import Tabular
 import Yams
 
@@ -43,7 +42,7 @@ public struct Codebook: Sendable, Equatable {
         if let columnsNode = top["columns"] {
             for (key, value) in try reader.pairs(columnsNode, what: "'columns'") {
                 guard let role = PanelRole(rawValue: key.name) else {
-                    throw reader.error(at: key.node, "unknown role '\(key.name)' under 'columns' (roles: \(PanelRole.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    throw reader.error(at: key.node, "unknown role '\(key.name)' under 'columns' (roles: \(ColumnMapping.roleList))")
                 }
                 columns.rename(role, to: try reader.string(value, what: "the column for '\(key.name)'"))
             }
