@@ -84,46 +84,53 @@ public struct CodedSessions: Sendable {
         let onsets = try roleColumns[.onset].map { try Self.onsets(column: $0, table: table) }
 
         // Group rows by (patient, session) in order of first appearance.
-        var groupOf = [Int64: Int]()
-        var groupRows = [[Int]]()
-        for r in 0..<table.rowCount {
-            let key = Int64(patientCodes[r]) << 32 | Int64(sessionNumbers[r])
-            if let g = groupOf[key] { groupRows[g].append(r) } else { groupOf[key] = groupRows.count; groupRows.append([r]) }
-        }
-
         let codeName = roleColumns[.code]!, actorName = roleColumns[.actor]!
         let codeColumn = table[codeName]!, actorColumn = table[actorName]!
+        var groupOf = [Int64: Int]()
+        var groupOfRow = [Int](repeating: 0, count: table.rowCount)
+        var firstRows = [Int]()
+        var hasCode = [Bool]()
+        for r in 0..<table.rowCount {
+            let key = Int64(patientCodes[r]) << 32 | Int64(sessionNumbers[r])
+            let g = groupOf[key] ?? firstRows.count
+            if g == firstRows.count { groupOf[key] = g; firstRows.append(r); hasCode.append(false) }
+            groupOfRow[r] = g
+            if !codeColumn.isMissing(r) { hasCode[g] = true }
+        }
+
+        // Every row in file order, so the first problem in the file is the one reported.
         func sessionText(_ r: Int) -> String { "session \(sessionNumbers[r]) of patient '\(patientIDs[Int(patientCodes[r])])'" }
         func fail(_ r: Int, _ column: String, _ message: String) -> DataError {
             DataError(location: table.location(ofRow: r), message: "column '\(column)': \(message)")
         }
-
-        var sessions = [Session]()
-        for rows in groupRows {
-            if rows.allSatisfy({ codeColumn.isMissing($0) }) {
-                throw DataError(location: table.location(ofRow: rows[0]),
-                                message: "\(sessionText(rows[0])) has no coded events (column '\(codeName)' is empty in all its rows); leave sessions that were not coded out of the file")
+        var events = [[Event]](repeating: [], count: firstRows.count)
+        for r in 0..<table.rowCount {
+            let g = groupOfRow[r]
+            guard let codeText = codeColumn.text(at: r) else {
+                guard hasCode[g] else {
+                    throw DataError(location: table.location(ofRow: r),
+                                    message: "\(sessionText(r)) has no coded events (column '\(codeName)' is empty in all its rows); leave sessions that were not coded out of the file")
+                }
+                throw fail(r, codeName, "missing code")
             }
-            var events = [Event]()
-            for r in rows {
-                guard let codeText = codeColumn.text(at: r) else { throw fail(r, codeName, "missing code") }
-                guard let code = codebook.code(named: codeText) else {
-                    throw fail(r, codeName, "code '\(codeText)' is not in the codebook \(codebook.source) (codes: \(Self.list(codebook.codes.map(\.name))))")
-                }
-                guard let actorText = actorColumn.text(at: r) else { throw fail(r, actorName, "missing actor (patient or therapist)") }
-                guard let actor = Actor(text: actorText) else {
-                    throw fail(r, actorName, "'\(actorText)' is not an actor (patient or therapist)")
-                }
-                if let expected = codebook.codes[code].actor, expected != actor {
-                    let kind = codebook.kind(ofCode: code)
-                    let why = kind.isTherapistMove ? " (a \(kind.rawValue) move is the therapist's)" : ""
-                    throw fail(r, actorName, "code '\(codeText)' is for the \(expected.rawValue) in the codebook\(why), but coded for the \(actor.rawValue) here")
-                }
-                let event = Event(code: code, actor: actor, segment: segments?[r], onset: onsets?[r], row: r)
-                if let previous = events.last { try Self.checkOrder(previous, event, in: table, roles: roleColumns, session: sessionText(r)) }
-                events.append(event)
+            guard let code = codebook.code(named: codeText) else {
+                throw fail(r, codeName, "code '\(codeText)' is not in the codebook \(codebook.source) (codes: \(Self.list(codebook.codes.map(\.name))))")
             }
-            sessions.append(Session(patient: Int(patientCodes[rows[0]]), number: Int(sessionNumbers[rows[0]]), events: events))
+            guard let actorText = actorColumn.text(at: r) else { throw fail(r, actorName, "missing actor (patient or therapist)") }
+            guard let actor = Actor(text: actorText) else {
+                throw fail(r, actorName, "'\(actorText)' is not an actor (patient or therapist)")
+            }
+            if let expected = codebook.codes[code].actor, expected != actor {
+                let kind = codebook.kind(ofCode: code)
+                let why = kind.isTherapistMove ? " (a \(kind.rawValue) move is the therapist's)" : ""
+                throw fail(r, actorName, "code '\(codeText)' is for the \(expected.rawValue) in the codebook\(why), but coded for the \(actor.rawValue) here")
+            }
+            let event = Event(code: code, actor: actor, segment: segments?[r], onset: onsets?[r], row: r)
+            if let previous = events[g].last { try Self.checkOrder(previous, event, in: table, roles: roleColumns, session: sessionText(r)) }
+            events[g].append(event)
+        }
+        var sessions = firstRows.indices.map { g in
+            Session(patient: Int(patientCodes[firstRows[g]]), number: Int(sessionNumbers[firstRows[g]]), events: events[g])
         }
         sessions.sort { ($0.patient, $0.number) < ($1.patient, $1.number) }
 

@@ -62,8 +62,10 @@ public struct SequenceReport: Sendable, Encodable {
         sessions = coded.sessions.indices.map { ObserverSessionSummary(session: $0, coded: coded, episodes: episodes) }
     }
 
-    /// `patient 'P1', session 3`-style names of a session's patient and number.
+    /// The patient identifier of an episode's session.
     public func patient(of episode: CodedEpisode) -> String { coded.patientIDs[coded.sessions[episode.session].patient] }
+
+    /// The session number of an episode's session.
     public func sessionNumber(of episode: CodedEpisode) -> Int { coded.sessions[episode.session].number }
 
     // MARK: JSON

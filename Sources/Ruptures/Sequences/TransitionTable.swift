@@ -20,6 +20,10 @@ public struct TransitionTable: Sendable, Equatable {
     public let lag: Int
     /// Counts x_gt, given (row) by target (column), over `unitCount` units.
     public let counts: [[Int]]
+    /// x_g+, x_+t and N.
+    private let rowTotals: [Int]
+    private let columnTotals: [Int]
+    public let total: Int
 
     public var unitCount: Int { counts.count }
 
@@ -30,8 +34,7 @@ public struct TransitionTable: Sendable, Equatable {
         for s in sequences where s.count > lag {
             for i in 0..<(s.count - lag) { counts[s[i]][s[i + lag]] += 1 }
         }
-        self.lag = lag
-        self.counts = counts
+        self.init(counts: counts, lag: lag)
     }
 
     /// From counts already tallied (square).
@@ -39,16 +42,16 @@ public struct TransitionTable: Sendable, Equatable {
         precondition(counts.allSatisfy { $0.count == counts.count }, "a square table")
         self.lag = lag
         self.counts = counts
+        rowTotals = counts.map { $0.reduce(0, +) }
+        columnTotals = counts.indices.map { t in counts.reduce(0) { $0 + $1[t] } }
+        total = rowTotals.reduce(0, +)
     }
 
     /// x_g+: transitions starting at `given`.
-    public func rowTotal(_ given: Int) -> Int { counts[given].reduce(0, +) }
+    public func rowTotal(_ given: Int) -> Int { rowTotals[given] }
 
     /// x_+t: transitions ending at `target`.
-    public func columnTotal(_ target: Int) -> Int { counts.reduce(0) { $0 + $1[target] } }
-
-    /// N: all transitions.
-    public var total: Int { counts.reduce(0) { $0 + $1.reduce(0, +) } }
+    public func columnTotal(_ target: Int) -> Int { columnTotals[target] }
 
     public func transitionalProbability(given g: Int, target t: Int) -> Double? {
         let row = rowTotal(g)

@@ -35,6 +35,12 @@ import Tabular
         #expect(coded.sessions.map { $0.events.map(\.row) } == [[1, 3], [0, 2]])
     }
 
+    @Test func theFirstProblemInTheFileIsReported() {
+        // Session 1's bad actor (line 4) comes after session 2's bad code (line 3).
+        #expect(message { try codedSessions(Self.header + "P1,1,1,patient,W\nP1,2,1,patient,XX\nP1,1,2,client,N\n") }?
+                    .hasPrefix("events.csv:3: column 'code': code 'XX'") == true)
+    }
+
     @Test func missingColumnsAndOrderKeys() {
         #expect(message { try codedSessions("patient,session,segment,code\nP,1,1,W\n") }
                 == "events.csv: missing required column 'actor' (columns: patient, session, segment, code); rename with --columns actor=NAME")
