@@ -199,10 +199,11 @@ enum SequenceTables {
                 return .text("\(r.coded.codebook.codes[event.code].name) (stage \(d.stage + 1)) at \(r.coded.orderText(event)), after stage \(d.after + 1)")
             } ?? .empty
             t.append([.text(r.patient(of: e)), .integer(r.sessionNumber(of: e)), .integer(e.number), .text(e.resolved ? "yes" : "no"),
-                      .text(s.stages.map { String($0 + 1) }.joined(separator: " → ")), .text(s.inOrder ? "yes" : "no"), deviation,
+                      .text(s.stages.map { String($0 + 1) }.joined(separator: "-")), .text(s.inOrder ? "yes" : "no"), deviation,
                       s.missing.isEmpty ? .empty : .text(s.missing.map { String($0 + 1) }.joined(separator: ", "))])
         }
-        t.notes = ["Stages: " + fit.model.stages.enumerated().map { "\($0.offset + 1) = \($0.element.name)" }.joined(separator: "; ") + "."]
+        t.notes = ["Stages: " + fit.model.stages.enumerated().map { "\($0.offset + 1) = \($0.element.name)" }.joined(separator: "; ")
+                   + ". Stages lists the stage of each staged event in order (1-3-2: stage 1, then 3, then 2)."]
         return t
     }
 
