@@ -28,7 +28,9 @@ printf 'alliance power: %d replications in %.2f s (%.1f ms per replication); loa
   "$reps" "$swift_seconds" "$(echo "1000 * $swift_seconds / $reps" | bc -l)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 
 if command -v Rscript >/dev/null && Rscript -e 'for (p in c("lme4", "lmerTest", "yaml")) stopifnot(requireNamespace(p, quietly = TRUE))' >/dev/null 2>&1; then
-  line=$(Rscript Benchmarks/power.R bench-out/sud-2025.yaml "$r_reps" 1 "$cores" | tee /dev/stderr | head -1)
+  r_output=$(Rscript Benchmarks/power.R bench-out/sud-2025.yaml "$r_reps" 1 "$cores")
+  echo "$r_output"
+  line=$(echo "$r_output" | head -1)
   r_seconds=$(echo "$line" | awk '{print $2}')
   r_scaled=$(echo "$r_seconds * $reps / $r_reps" | bc -l)
   printf 'R (lme4 %s, lmerTest): %d replications in %.2f s; %d would take %.0f s; alliance is %.0fx faster\n' \

@@ -33,7 +33,7 @@ struct PowerCommand: ParsableCommand {
     @Option(help: "The seed of the random streams.")
     var seed: UInt64?
 
-    @Option(help: "Threads (default: all cores).")
+    @Option(help: "Threads (default: SLURM_CPUS_PER_TASK in a Slurm job, else all cores).")
     var threads: Int?
 
     @Option(help: ArgumentHelp("Run only this share of the replications, I of N (default from SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT when set).",
@@ -95,7 +95,7 @@ struct PowerCommand: ParsableCommand {
         let interruption = Self.onInterrupt(checkpoint: checkpointFile.path)
         let counter = CompletedCount(done.count)
         progress.update(done.count)
-        let new = try power.run(pending, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount) { _, records in
+        let new = try power.run(pending, threads: threads ?? Self.defaultThreads) { _, records in
             try checkpointFile.append(records)
             progress.update(counter.increment())
         }
@@ -122,6 +122,12 @@ struct PowerCommand: ParsableCommand {
 }
 
 extension PowerCommand {
+    /// The CPUs Slurm gave the task, or else every core.
+    static var defaultThreads: Int {
+        ProcessInfo.processInfo.environment["SLURM_CPUS_PER_TASK"].flatMap { Int($0) }.map { max(1, $0) }
+            ?? ProcessInfo.processInfo.activeProcessorCount
+    }
+
     /// On Ctrl-C (SIGINT) or SIGTERM: say where the completed replications are and how to resume,
     /// then exit with 128 + the signal. (Appends are whole lines; a line cut off by the exit is
     /// ignored when the checkpoint is read again.)

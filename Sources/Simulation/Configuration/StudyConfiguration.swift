@@ -1,4 +1,5 @@
 import Foundation
+import SessionData
 import Tabular
 import Yams
 
@@ -31,14 +32,7 @@ public struct StudyConfiguration: Sendable {
 
     /// Reads the configuration file at `path`.
     public init(path: String) throws {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read as UTF-8 text" : "no such file"
-            throw DataError(source: path, message: reason)
-        }
-        try self.init(text: text, source: path)
+        try self.init(text: try CodebookNodeReader.text(ofFile: path), source: path)
     }
 
     /// Reads a configuration from text; `source` names it in messages.
