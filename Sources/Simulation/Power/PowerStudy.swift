@@ -52,12 +52,6 @@ public struct PowerStudy: Sendable {
         return out
     }
 
-    /// How many records a unit of cell `cell` has: raters x the estimators' focal terms.
-    public func recordsPerUnit(cell: Int) -> Int {
-        let analysis = configuration.cells[cell - 1].analysis
-        return analysis.raters.count * analysis.estimators.reduce(0) { $0 + $1.focalTerms.count }
-    }
-
     /// The true value of a focal term in a cell: the process's effect of that rater's perceived
     /// ruptures (or repairs) at t on distress at t + 1.
     public func truth(cell: Int, rater: SimulatedRater, term: Estimator.FocalTerm) -> Double {
