@@ -166,6 +166,6 @@ extension PowerStudy {
 
     /// The records of `units`, unit after unit in order.
     public func orderedRecords(_ done: [ReplicationUnit: [FitRecord]]) -> [FitRecord] {
-        done.keys.sorted().flatMap { done[$0]! }
+        done.sorted { $0.key < $1.key }.flatMap(\.value)
     }
 }
