@@ -38,6 +38,11 @@ final class BlockedCholeskyFactor {
     let aBlockInL: [[[Int]]]
     /// For sparse L_ij and k < j: triples (block of L_ik, block of L_jk, block of L_ij).
     let sparseDowndates: [[[[(Int, Int, Int)]]]]
+    /// For a dense L_jj and sparse scalar L_jk: L_jk's blocks grouped by their row level r, as
+    /// (column level m, block), with `start[r]..<start[r + 1]` those of row r. The downdate
+    /// L_jj -= L_jk L_jk' then runs target column by target column, so its writes stay in one
+    /// column of the dense block instead of spreading over all of it.
+    let blocksByRow: [[(start: [Int], entries: [(column: Int32, block: Int32)])?]]
 
     // Storage, column-major, owned by this object.
     private var diagonal: [UnsafeMutableBufferPointer<Double>]
@@ -110,6 +115,24 @@ final class BlockedCholeskyFactor {
         }
         diagonalIsBlocked = blocked
         offPattern = patterns
+        blocksByRow = (0..<m).map { j in
+            (0..<m).map { kk -> (start: [Int], entries: [(column: Int32, block: Int32)])? in
+                guard kk < j, !blocked[j], a.k[j] == 1, a.k[kk] == 1, let pattern = patterns[j][kk] else { return nil }
+                var start = [Int](repeating: 0, count: a.levels[j] + 1)
+                for b in 0..<pattern.blockCount { start[Int(pattern.rows[b]) + 1] += 1 }
+                for r in 0..<a.levels[j] { start[r + 1] += start[r] }
+                var fill = start
+                var entries = [(column: Int32, block: Int32)](repeating: (0, 0), count: pattern.blockCount)
+                for mm in 0..<a.levels[kk] {
+                    for b in pattern.columnStart[mm]..<pattern.columnStart[mm + 1] {
+                        let r = Int(pattern.rows[b])
+                        entries[fill[r]] = (Int32(mm), Int32(b))
+                        fill[r] += 1
+                    }
+                }
+                return (start, entries)
+            }
+        }
         aBlockInL = aInL
         sparseDowndates = downdates
 
@@ -208,14 +231,21 @@ final class BlockedCholeskyFactor {
                         SmallBlocks.subtractProduct(m: kj, n: kj, k: kk_, a: l + b * blockSize, b: l + b * blockSize,
                                                     c: d + c * kj * kj, ldc: kj)
                     }
-                } else if kj == 1 && kk_ == 1 {
-                    // Scalar blocks: d[r1, r2] -= l[b1] l[b2] for every pair in a column.
-                    for mm in 0..<levels[kk] {
-                        let lo = pattern.columnStart[mm], hi = pattern.columnStart[mm + 1]
-                        for b1 in lo..<hi {
-                            let r1 = Int(pattern.rows[b1])
-                            let v1 = l[b1]
-                            for b2 in lo...b1 { d[r1 + Int(pattern.rows[b2]) * q] -= v1 * l[b2] }
+                } else if let byRow = blocksByRow[j][kk] {
+                    // Scalar blocks, by target column r2: d[r1, r2] -= l[b1] l[b2] for every block
+                    // b2 in row r2 and every b1 at or below it in the same column m of L_jk.
+                    pattern.rows.withUnsafeBufferPointer { rows in
+                        pattern.columnStart.withUnsafeBufferPointer { columnStart in
+                            for r2 in 0..<levels[j] {
+                                let target = d + r2 * q
+                                for e in byRow.start[r2]..<byRow.start[r2 + 1] {
+                                    let (mm, b2) = byRow.entries[e]
+                                    let v2 = l[Int(b2)]
+                                    for b1 in Int(b2)..<columnStart[Int(mm) + 1] {
+                                        target[Int(rows[b1])] -= l[b1] * v2
+                                    }
+                                }
+                            }
                         }
                     }
                 } else {
