@@ -1,12 +1,13 @@
 import ArgumentParser
 import Reports
 import SessionData
+import MixedModels
 
 /// `alliance describe DATA`: the sample and every rating, overall and by session number.
 struct DescribeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "describe",
-        abstract: "Describe the sample and each rating (overall, first/last session, by session number).")
+        abstract: "Describe the sample and each rating (overall, first/last session, by session number, ICCs).")
 
     @OptionGroup var input: PanelOptions
 
@@ -16,11 +17,13 @@ struct DescribeCommand: ParsableCommand {
     func run() throws {
         let panel = try input.loadPanel()
         let description = try PanelDescription(panel: panel)
+        let iccs = panel.ratingColumns.map { RatingIntraclassCorrelations(panel: panel, rating: $0) }
         guard let tableFormat = format.tableFormat else {
-            print(try JSONOutput.string(description), terminator: "")
+            print(try JSONOutput.string(DescribeOutput(description: description, icc: iccs)), terminator: "")
             return
         }
-        let tables = [Self.sampleTable(description), Self.ratingsTable(description), Self.bySessionTable(description)]
+        let tables = [Self.sampleTable(description), Self.ratingsTable(description), Self.bySessionTable(description),
+                      Self.iccTable(iccs)]
         print(tables.map { $0.rendered(as: tableFormat) }.joined(separator: "\n"), terminator: "")
     }
 
@@ -76,10 +79,41 @@ struct DescribeCommand: ParsableCommand {
         return t
     }
 
+    static func iccTable(_ iccs: [RatingIntraclassCorrelations]) -> Table {
+        let withTherapists = iccs.contains { $0.therapist != nil }
+        var columns = [TableColumn("Rating", alignment: .left), TableColumn("ICC patient")]
+        if withTherapists { columns.append(TableColumn("ICC therapist")) }
+        var t = Table(title: "Table 4. Intraclass correlations", name: "icc", columns: columns)
+        var notes = [String]()
+        for icc in iccs {
+            var cells: [Cell] = [.text(icc.rating), icc.patient.map { .bounded($0, decimals: 2) } ?? .text("NA")]
+            if withTherapists { cells.append(icc.therapist.map { .bounded($0, decimals: 2) } ?? .text("NA")) }
+            t.append(cells)
+            if let problem = icc.problem { notes.append("\(icc.rating): not estimable (\(problem)).") }
+            if icc.singular { notes.append("\(icc.rating): singular fit (a variance estimated as zero).") }
+        }
+        t.notes = ["Share of each rating's variance between patients\(withTherapists ? " (within therapists) and between therapists" : ""), from the REML model \(iccs.first?.formula ?? "")\(withTherapists ? "; with few therapists the therapist share is imprecise" : "")."] + notes
+        return t
+    }
+
     static func number(_ v: Double?, decimals: Int = 2) -> Cell { v.map { .number($0, decimals: decimals) } ?? .empty }
 
     static func range(_ d: Descriptives, decimals: Int) -> Cell {
         guard let lo = d.minimum, let hi = d.maximum else { return .empty }
         return .text("\(CellFormatting.fixed(lo, decimals: decimals))–\(CellFormatting.fixed(hi, decimals: decimals))")
+    }
+}
+
+/// `describe --format json`: the panel description with the ICCs of every rating added.
+private struct DescribeOutput: Encodable {
+    let description: PanelDescription
+    let icc: [RatingIntraclassCorrelations]
+
+    enum CodingKeys: String, CodingKey { case icc }
+
+    func encode(to encoder: any Encoder) throws {
+        try description.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(icc, forKey: .icc)
     }
 }

@@ -1,0 +1,64 @@
+import MixedModels
+import SessionData
+
+/// The intraclass correlations of one rating, from an empty random-intercept model fitted by REML:
+/// `rating ~ 1 + (1 | patient)`, or with a therapist column `rating ~ 1 + (1 | therapist/patient)`
+/// (patients nested in therapists). ICC = the share of the rating's variance between patients
+/// (or therapists), tau^2 / (sum of tau^2 + sigma^2).
+struct RatingIntraclassCorrelations: Encodable {
+    let rating: String
+    let formula: String
+    /// Between patients (within therapists when there are therapists).
+    let patient: Double?
+    /// Between therapists; nil without a therapist column.
+    let therapist: Double?
+    /// Why the model could not be fitted, if it could not.
+    let problem: String?
+    let singular: Bool
+
+    init(panel: Panel, rating: String) {
+        self.rating = rating
+        let patientName = Self.quoted(panel.column(for: .patient)!)
+        let therapistColumn = panel.therapistIDs.count >= 2 ? panel.column(for: .therapist) : nil
+        let groups = therapistColumn.map { "(1 | \(Self.quoted($0))/\(patientName))" } ?? "(1 | \(patientName))"
+        formula = "\(Self.quoted(rating)) ~ 1 + \(groups)"
+        do {
+            let fit = try LinearMixedModel(formula: formula, data: panel.table).fit(satterthwaite: false)
+            let icc = Dictionary(fit.intraclassCorrelations.map { ($0.group, $0.icc) }, uniquingKeysWith: { a, _ in a })
+            if let therapistColumn {
+                self.therapist = icc[Self.quoted(therapistColumn)]
+                self.patient = icc["\(patientName):\(Self.quoted(therapistColumn))"]
+            } else {
+                self.therapist = nil
+                self.patient = icc[patientName]
+            }
+            problem = nil
+            singular = fit.singular
+        } catch {
+            patient = nil
+            therapist = nil
+            problem = String(describing: error)
+            singular = false
+        }
+    }
+
+    enum CodingKeys: String, CodingKey { case rating, formula, patient, therapist, problem, singular }
+
+    /// Every key always present; unknown values are null.
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(rating, forKey: .rating)
+        try c.encode(formula, forKey: .formula)
+        try c.encode(patient, forKey: .patient)
+        try c.encode(therapist, forKey: .therapist)
+        try c.encode(problem, forKey: .problem)
+        try c.encode(singular, forKey: .singular)
+    }
+
+    /// A column name as the formula language writes it (backquoted unless syntactic).
+    static func quoted(_ name: String) -> String {
+        let syntactic = (name.first.map { $0.isLetter || $0 == "." } ?? false)
+            && name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" }
+        return syntactic ? name : "`\(name)`"
+    }
+}
