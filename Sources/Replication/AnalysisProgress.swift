@@ -22,7 +22,8 @@ public final class AnalysisProgress: @unchecked Sendable {
 
     public static var silent: AnalysisProgress { AnalysisProgress { _ in } }
 
-    func step(_ message: String, total: Int? = nil) {
+    /// A step begins (with the number of units it counts, if it counts).
+    public func step(_ message: String, total: Int? = nil) {
         lock.lock()
         defer { lock.unlock() }
         done = 0

@@ -9,9 +9,9 @@ import Tabular
 /// one panel of session data:
 ///
 /// 1. the sample (patients, therapists, sessions per patient, missing ratings);
-/// 2. descriptives by rater (`RatingDescriptives`: mean/SD overall and at the first and last
-///    session, ceiling share, ICCs) and the patient-therapist alliance correlation within and
-///    between patients (`AllianceCorrelation`);
+/// 2. descriptives by rater (`RatingDescription` of each rating: mean/SD overall and at the first
+///    and last session, ceiling share; `RatingIntraclassCorrelations`) and the patient-therapist
+///    alliance correlation within and between patients (`AllianceCorrelation`);
 /// 3. ruptures and repairs by rater under the chosen criterion (`RuptureReport`, the JSON of
 ///    `alliance ruptures`);
 /// 4. alliance growth per rater (`GrowthModel`), therapists as `TherapistModelling` decides;
@@ -28,7 +28,8 @@ public struct ReplicationAnalysis: Sendable {
     public let criterion: RuptureCriterion
     public let therapists: TherapistModelling
     public let sample: PanelDescription
-    public let ratings: [RatingDescriptives]
+    /// The ICCs of each rating (the descriptives are in `sample.ratings`).
+    public let iccs: [RatingIntraclassCorrelations]
     /// Nil without both alliance raters.
     public let correlation: AllianceCorrelation?
     public let ruptures: RuptureReport
@@ -58,7 +59,7 @@ public struct ReplicationAnalysis: Sendable {
         progress.step("sample and descriptives by rater (variance models for the ICCs)")
         sample = try PanelDescription(panel: panel)
         let base = try SessionVariables(panel: panel)
-        ratings = try RatingDescriptives.all(panel: panel, variables: base, threads: threads)
+        iccs = panel.ratingColumns.map { RatingIntraclassCorrelations(panel: panel, rating: $0) }
         if let p = panel.column(for: .alliancePatient), let t = panel.column(for: .allianceTherapist) {
             correlation = AllianceCorrelation(patientRated: try panel.values(of: p), therapistRated: try panel.values(of: t), panel: panel)
         } else {
