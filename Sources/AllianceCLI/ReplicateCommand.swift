@@ -43,7 +43,6 @@ struct ReplicateCommand: ParsableCommand {
     func run() throws {
         let criterion = try criterionOptions.chosen()
         let path: String
-        var defaultCodebook: String? = nil
         if let data {
             path = data
         } else {
@@ -51,12 +50,12 @@ struct ReplicateCommand: ParsableCommand {
                 throw CommandInputError("no data file given and the bundled dataset \(BundledDataset.dataPath) was not found (run from the repository, or give a file)")
             }
             path = root.appendingPathComponent(BundledDataset.dataPath).path
-            defaultCodebook = root.appendingPathComponent(BundledDataset.codebookPath).path
         }
+        // The bundled data come with their codebook (scales), whichever way they are named.
         let bundled = BundledDataset.isBundled(path)
-        let progress = quiet ? AnalysisProgress.silent : Self.terminalProgress()
-        progress.step("reading \(path)")
+        let defaultCodebook = bundled ? BundledDataset.codebook(for: path) : nil
         let panel = try reading.loadPanel(path: path, defaultCodebook: defaultCodebook)
+        let progress = quiet ? AnalysisProgress.silent : Self.terminalProgress()
         let analysis = try ReplicationAnalysis(panel: panel, criterion: criterion,
                                                therapists: therapists,
                                                progress: progress)

@@ -29,6 +29,11 @@ public enum BundledDataset {
         return nil
     }
 
+    /// The codebook next to the bundled data file at `path`.
+    public static func codebook(for path: String) -> String {
+        URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(URL(fileURLWithPath: codebookPath).lastPathComponent).path
+    }
+
     /// Whether `path` is the bundled data file (so its outputs carry `note`).
     public static func isBundled(_ path: String) -> Bool {
         let file = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
