@@ -27,6 +27,16 @@ public struct CriterionSensitivity: Sendable {
 
     public let rows: [Row]
 
+    /// A label per row: the criterion's name, with its threshold when the name appears twice
+    /// (the RCI at z = 1.96 and 1.645).
+    public var rowLabels: [String] {
+        let names = rows.map(\.criterion.name)
+        return rows.map { row in
+            names.filter { $0 == row.criterion.name }.count > 1
+                ? "\(row.criterion.name), \(row.criterion.threshold.description)" : row.criterion.name
+        }
+    }
+
     /// `analysis` holds the prevalences already computed for the `alliance ruptures` report
     /// (`RuptureReport.sensitivity`); the detection is repeated here for the indicators per session
     /// the models need. The fits of all criteria run side by side.

@@ -90,7 +90,7 @@ public struct PublishedFindings: Sendable {
             }
         }
         for rater in ["patient", "therapist"] {
-            let finding = "Alliance growth over sessions (\(rater)-rated)"
+            let finding = "Alliance growth (\(rater)-rated)"
             let model = growth.first { $0.rater == rater }
             out.append(Self.effect(finding, .significant(direction: 1), model?.slope,
                                    unavailable: model?.outcome.reason ?? "no \(rater)-rated alliance"))
@@ -100,7 +100,7 @@ public struct PublishedFindings: Sendable {
             (.repair, "patient", .significant(direction: -1)), (.repair, "therapist", .significant(direction: -1)),
         ]
         for (event, rater, published) in expected {
-            let finding = "\(rater.prefix(1).uppercased() + rater.dropFirst())-rated \(event.rawValue): effect on next-session distress"
+            let finding = "\(rater.prefix(1).uppercased() + rater.dropFirst())-rated \(event.rawValue), distress at t + 1"
             let effect = lagged.first { $0.raters.rawValue == rater && $0.distress == .observed }?.effect(event, rater: rater)
             out.append(Self.effect(finding, published, effect?.estimate,
                                    unavailable: effect?.unavailable ?? "no \(rater)-rated alliance"))

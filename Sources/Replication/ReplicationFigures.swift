@@ -117,12 +117,8 @@ public enum ReplicationFigures {
         guard any else { return nil }
         // A criterion shown twice (the RCI at two z) is told apart by its threshold; a criterion
         // that could not be applied says so.
-        let names = rows.map(\.criterion.name)
-        let labels = rows.enumerated().map { (r, row) -> String in
-            var label = row.criterion.name
-            if names.filter({ $0 == label }).count > 1 { label += ", " + row.criterion.threshold.description }
-            let estimated = panels.contains { $0.series.contains { $0.estimates[r] != nil } }
-            return estimated ? label : label + " (not run)"
+        let labels = a.sensitivity.rowLabels.enumerated().map { (r, label) -> String in
+            panels.contains { $0.series.contains { $0.estimates[r] != nil } } ? label : label + " (not run)"
         }
         return CoefficientPlot(title: "Effects on next-session distress under each rupture criterion",
                                xTitle: "Change in distress at session t + 1 (b, 95% CI)", rows: labels, panels: panels)

@@ -65,25 +65,22 @@ public enum ReplicationTables {
         return t
     }
 
+    /// One row per criterion and distress variable (observed, then detrended), per rater.
     static func sensitivity(_ a: ReplicationAnalysis) -> Table {
-        var columns = [TableColumn("Criterion", alignment: .left), TableColumn("Threshold", alignment: .left), TableColumn("With rupture, %")]
-        for distress in LaggedModel.Distress.allCases {
-            let suffix = distress == .observed ? "" : " (detrended)"
-            for event in LaggedEffect.Event.allCases {
-                let name = event == .rupture ? "Rupture" : "Repair"
-                columns += [TableColumn("\(name) b\(suffix)"), TableColumn("\(name) p\(suffix)")]
-            }
-        }
         var t = Table(title: "Sensitivity: prevalence and lagged effects under each criterion, with observed and detrended distress",
-                      name: "sensitivity", columns: columns)
+                      name: "sensitivity", columns: [
+                          TableColumn("Criterion", alignment: .left), TableColumn("Distress", alignment: .left), TableColumn("With rupture, %"),
+                          TableColumn("Rupture b"), TableColumn("Rupture p"), TableColumn("Repair b"), TableColumn("Repair p"),
+                      ])
         var unavailable = [String]()
+        let labels = a.sensitivity.rowLabels
         for (k, rater) in (a.sensitivity.rows.first?.raters ?? []).map(\.rater).enumerated() {
             t.appendSection(heading(rater))
-            for row in a.sensitivity.rows {
+            for (row, label) in zip(a.sensitivity.rows, labels) {
                 let cell = row.raters[k]
-                var cells: [Cell] = [.text(row.criterion.name), .text(row.criterion.threshold.description),
-                                     cell.prevalence.prevalence.map { .percent(100 * $0, decimals: 1) } ?? .empty]
                 for model in [cell.observed, cell.detrended] {
+                    var cells: [Cell] = [.text(label), .text(model.distress.rawValue),
+                                         cell.prevalence.prevalence.map { .percent(100 * $0, decimals: 1) } ?? .empty]
                     for event in LaggedEffect.Event.allCases {
                         let effect = model.effect(event, rater: rater)
                         if let e = effect?.estimate {
@@ -91,13 +88,13 @@ public enum ReplicationTables {
                         } else {
                             cells += [.empty, .empty]
                             if let reason = effect?.unavailable {
-                                let note = "\(row.criterion.name) (\(row.criterion.threshold.description)), \(rater)-rated: \(reason)"
+                                let note = "\(label), \(rater)-rated: \(reason)"
                                 if !unavailable.contains(note) { unavailable.append(note) }
                             }
                         }
                     }
+                    t.append(cells)
                 }
-                t.append(cells)
             }
         }
         t.notes = ["Each criterion with its default amount (docs/METHODS.md); % of patients judged.",

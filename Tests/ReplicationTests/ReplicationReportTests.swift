@@ -52,12 +52,15 @@ import FoundationXML
 
     @Test func sensitivityTableHasEveryCriterionPerRater() throws {
         let rows = csvRows(table("sensitivity"))
-        #expect(rows.count == 2 * SensitivityAnalysis.criteria.count)
-        let stiles = try #require(rows.first { $0[0] == "Therapist-rated" && $0[1] == "stiles-2sd" })
+        #expect(rows.count == 2 * 2 * SensitivityAnalysis.criteria.count)   // raters x distress x criteria
+        // section, criterion, distress, %, rupture b, rupture p, repair b, repair p
+        let observed = try #require(rows.first { $0[0] == "Therapist-rated" && $0[1] == "stiles-2sd" && $0[2] == "observed" })
+        let detrended = try #require(rows.first { $0[0] == "Therapist-rated" && $0[1] == "stiles-2sd" && $0[2] == "detrended" })
         let cell = Self.analysis.sensitivity.rows.first { $0.criterion.name == "stiles-2sd" }!.raters[1]
-        #expect(Double(stiles[3]) == 100 * cell.prevalence.prevalence!)
-        #expect(Double(stiles[4]) == cell.observed.effect(.rupture, rater: "therapist")?.estimate?.estimate)
-        #expect(Double(stiles[11]) == cell.detrended.effect(.repair, rater: "therapist")?.estimate?.p)
+        #expect(Double(observed[3]) == 100 * cell.prevalence.prevalence! && observed[3] == detrended[3])
+        #expect(Double(observed[4]) == cell.observed.effect(.rupture, rater: "therapist")?.estimate?.estimate)
+        #expect(Double(detrended[7]) == cell.detrended.effect(.repair, rater: "therapist")?.estimate?.p)
+        #expect(rows.contains { $0[1] == "rci, reliable change, z = 1.645" })
     }
 
     @Test func reportShowsEveryStepAndTheDataNote() {
