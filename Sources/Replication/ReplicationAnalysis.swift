@@ -53,8 +53,12 @@ public struct ReplicationAnalysis: Sendable {
         }
         let threads = ProcessInfo.processInfo.activeProcessorCount
         self.panel = panel
+        // What can fail on bad input (the therapist choice, the criterion on these data) comes
+        // first, before any progress is shown.
         let therapists = try TherapistModelling(panel: panel, choice: choice)
         self.therapists = therapists
+        ruptures = try RuptureReport(panel: panel, raters: raters, criterion: criterion, sensitivity: true)
+        self.criterion = ruptures.criterion
 
         progress.step("sample and descriptives by rater (variance models for the ICCs)")
         sample = try PanelDescription(panel: panel)
@@ -65,10 +69,6 @@ public struct ReplicationAnalysis: Sendable {
         } else {
             correlation = nil
         }
-
-        progress.step("ruptures and repairs under '\(criterion.name)' and every other criterion")
-        ruptures = try RuptureReport(panel: panel, raters: raters, criterion: criterion, sensitivity: true)
-        self.criterion = ruptures.criterion
         let variables = try base.with(ruptures.results)
         self.variables = variables
 

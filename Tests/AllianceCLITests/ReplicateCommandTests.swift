@@ -35,7 +35,7 @@ import Testing
         }
         #expect(out.standardOutput.contains("Table 10. Published findings and this dataset"))
         // Progress on standard error, silenced by --quiet.
-        #expect(out.standardError.contains("alliance replicate: ruptures and repairs") && out.standardError.contains("alliance replicate: sensitivity"))
+        #expect(out.standardError.contains("alliance replicate: lagged models") && out.standardError.contains("alliance replicate: sensitivity"))
         let quiet = try CommandRunner.run(["replicate", "--quiet"], in: dir)
         #expect(quiet.status == 0 && quiet.standardError.isEmpty && quiet.standardOutput == out.standardOutput)
     }
@@ -90,6 +90,7 @@ import Testing
             (["nothere.csv"], "alliance: nothere.csv: no such file\n"),
             ([Self.bundled.path, "--criterion", "stiles"], "alliance: --criterion: unknown criterion 'stiles' (choose drop, rci, stiles-2sd, strauss-1sd, gumz, sudden-loss)\n"),
             (["no-therapist.csv", "--therapists", "random"], "alliance: --therapists random: no-therapist.csv has no therapist column (rename yours with --columns therapist=NAME)\n"),
+            (["no-therapist.csv", "--criterion", "rci"], "alliance: --criterion rci: needs the reliability of 'alliance_patient': give it with --scale alliance_patient=MIN:MAX,reliability=R or in a codebook\n"),
             ([Self.bundled.path, "--therapists", "some"], "alliance: The value 'some' is invalid for '--therapists <therapists>'. Please provide one of 'auto', 'random', 'fixed' or 'none'. (see 'alliance --help')\n"),
         ]
         for (arguments, message) in cases {

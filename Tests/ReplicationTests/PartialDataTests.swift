@@ -65,6 +65,25 @@ import Testing
         #expect((json["lagged"] as! [String: Any]).isEmpty)
     }
 
+    @Test func aModelThatCannotBeFittedIsReportedNotFatal() throws {
+        // Distress 20 at every session: nothing to model in the lagged models.
+        let lines = Self.fixture.csv().split(separator: "\n").map(String.init)
+        let constant = ([lines[0]] + lines.dropFirst().map { line -> String in
+            var fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            fields[5] = "20"
+            return fields.joined(separator: ",")
+        }).joined(separator: "\n") + "\n"
+        let table = try DelimitedTextReader().read(text: constant, source: "constant.csv")
+        let a = try ReplicationAnalysis(panel: Panel(file: SessionFile(table: table)))
+        let reason = try #require(a.laggedModel(.patient).outcome.reason)
+        #expect(reason == "could not be fitted: response 'distress_next' has no variance (every value is 20.0); there is nothing to model")
+        #expect(a.laggedModel(.patient).effects.allSatisfy { $0.estimate == nil && $0.unavailable == reason })
+        #expect(a.growthModel("patient")?.outcome.fit != nil)
+        let text = ReplicationReport(analysis: a).rendered(as: .text)
+        #expect(text.contains("Patient-rated: not fitted: could not be fitted: response 'distress_next' has no variance"))
+        #expect(try JSONSerialization.jsonObject(with: Data(ReplicationReport(analysis: a).json().utf8)) is [String: Any])
+    }
+
     @Test func noAllianceRatingsIsBadInput() throws {
         #expect(throws: DataError.self) {
             _ = try ReplicationAnalysis(panel: Self.fixture.panel(without: ["alliance_patient", "alliance_therapist"]))
