@@ -56,9 +56,7 @@ struct ReplicateCommand: ParsableCommand {
         let defaultCodebook = bundled ? BundledDataset.codebook(for: path) : nil
         let panel = try reading.loadPanel(path: path, defaultCodebook: defaultCodebook)
         let progress = quiet ? AnalysisProgress.silent : Self.terminalProgress()
-        let analysis = try ReplicationAnalysis(panel: panel, criterion: criterion,
-                                               therapists: therapists,
-                                               progress: progress)
+        let analysis = try ReplicationAnalysis(panel: panel, criterion: criterion, therapists: therapists, progress: progress)
         let report = ReplicationReport(analysis: analysis, dataNote: bundled ? BundledDataset.note : nil)
 
         // Everything is rendered before anything is written.
@@ -75,7 +73,7 @@ struct ReplicateCommand: ParsableCommand {
     static func terminalProgress() -> AnalysisProgress {
         let onTerminal = isatty(STDERR_FILENO) == 1
         return AnalysisProgress { event in
-            var line: String
+            let line: String
             switch event {
             case .step(let message, _):
                 line = "alliance replicate: \(message)\n"
