@@ -51,18 +51,18 @@ public struct CriterionSensitivity: Sendable {
             let criterion = criteria[c]
             let prevalence = analysis.rows[c].raters[k]
             let rater = raters[k]
-            let raters = LaggedModel.Raters(rawValue: rater.name)!
+            let model = LaggedModel.Raters(rawValue: rater.name)!
             let models: [LaggedModel]
             if let reason = prevalence.unavailable, variables.hasDistress {
                 models = LaggedModel.Distress.allCases.map {
-                    LaggedModel.notRun(raters: raters, distress: $0, reason: "the criterion cannot be applied: \(reason)")
+                    LaggedModel.notRun(raters: model, distress: $0, reason: "the criterion cannot be applied: \(reason)")
                 }
             } else {
                 // Without distress there is nothing to fit, and the models say so.
                 let marked = variables.hasDistress
                     ? try variables.with([try RuptureDetector(criterion: criterion).detect(in: panel, rater: rater)]) : variables
                 models = LaggedModel.Distress.allCases.map {
-                    LaggedModel.fit(raters: raters, distress: $0, variables: marked, therapists: therapists, threads: 1)
+                    LaggedModel.fit(raters: model, distress: $0, variables: marked, therapists: therapists, threads: 1)
                 }
             }
             progress.advance()
