@@ -40,8 +40,10 @@ let package = Package(
         .target(name: "SessionData", dependencies: ["Tabular", "CReadStat", .product(name: "Yams", package: "Yams")]),
 
         // Rupture and repair detection under every published criterion, episodes, per-rater
-        // summaries, rater agreement, sensitivity across criteria.
-        .target(name: "Ruptures", dependencies: ["SessionData", "Numerics"]),
+        // summaries, rater agreement, sensitivity across criteria; observer-coded rupture events
+        // (lag-sequential analysis, episodes, stage models) in Ruptures/Sequences, whose event
+        // codebook is YAML read with Yams.
+        .target(name: "Ruptures", dependencies: ["SessionData", "Numerics", .product(name: "Yams", package: "Yams")]),
 
         // The analysis of Gidhagen, Holmqvist & Falkenström (2025) end to end: sample, descriptives,
         // ruptures, growth and lagged models, sensitivity, the published figures side by side,

@@ -21,12 +21,7 @@ enum RuptureAnnotation {
             }
             try table.append(.categorical(codes: codes, labels: labels), named: "class_\(name)")
         }
-        let file = SessionFile(table: table, labelledValues: panel.labelledValues)
-        switch SessionFileFormat(path: destination) {
-        case .spss?: return try StatisticalFileWriter.data(for: file, format: .spss, destination: destination)
-        case .stata?: return try StatisticalFileWriter.data(for: file, format: .stata, destination: destination)
-        default: return Data(DelimitedTextWriter.text(of: table).utf8)
-        }
+        return try TableFile.data(for: SessionFile(table: table, labelledValues: panel.labelledValues), destination: destination)
     }
 
     /// One row per episode: patient, rater, onset, trough, repair, pre_rupture_level,

@@ -61,7 +61,8 @@ public enum PanelDescriptionTables {
 
     static func number(_ v: Double?, decimals: Int = 2) -> Cell { v.map { .number($0, decimals: decimals) } ?? .empty }
 
-    static func range(_ d: Descriptives, decimals: Int) -> Cell {
+    /// `lo–hi` with `decimals` places, empty without values.
+    public static func range(_ d: Descriptives, decimals: Int) -> Cell {
         guard let lo = d.minimum, let hi = d.maximum else { return .empty }
         return .text("\(CellFormatting.fixed(lo, decimals: decimals))–\(CellFormatting.fixed(hi, decimals: decimals))")
     }

@@ -1,4 +1,3 @@
-import Foundation
 import Tabular
 import Yams
 
@@ -31,32 +30,19 @@ public struct Codebook: Sendable, Equatable {
 
     /// Reads the codebook at `path`.
     public init(path: String) throws {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read as UTF-8 text" : "no such file"
-            throw DataError(source: path, message: reason)
-        }
-        try self.init(text: text, source: path)
+        try self.init(text: try CodebookNodeReader.text(ofFile: path), source: path)
     }
 
     /// Reads a codebook from text; `source` names it in messages.
     public init(text: String, source: String) throws {
         self.init()
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            throw DataError(source: source, message: "not valid YAML or JSON: " + Self.oneLine(error))
-        }
-        guard let root else { throw DataError(source: source, message: "the codebook is empty") }
-        let reader = NodeReader(source: source)
+        let reader = CodebookNodeReader(source: source)
+        let root = try reader.root(of: text)
         let top = try reader.mapping(root, what: "the codebook", keys: ["columns", "scales"])
         if let columnsNode = top["columns"] {
             for (key, value) in try reader.pairs(columnsNode, what: "'columns'") {
                 guard let role = PanelRole(rawValue: key.name) else {
-                    throw reader.error(at: key.node, "unknown role '\(key.name)' under 'columns' (roles: \(PanelRole.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    throw reader.error(at: key.node, "unknown role '\(key.name)' under 'columns' (roles: \(ColumnMapping.roleList))")
                 }
                 columns.rename(role, to: try reader.string(value, what: "the column for '\(key.name)'"))
             }
@@ -82,53 +68,8 @@ public struct Codebook: Sendable, Equatable {
                 }
                 if let r = fields["reliability"] { scale.reliability = try reader.number(r, what: "'reliability' of '\(key.name)'") }
                 if let sd = fields["sd"] { scale.referenceSD = try reader.number(sd, what: "'sd' of '\(key.name)'") }
-                let line = value.mark.map { "\(source):\($0.line)" } ?? source
-                scales[key.name] = try scale.validated(location: line)
+                scales[key.name] = try scale.validated(location: reader.location(of: value))
             }
         }
-    }
-
-    private static func oneLine(_ error: YamlError) -> String {
-        String(describing: error).split(separator: "\n").first.map(String.init) ?? "parse error"
-    }
-}
-
-/// Reads typed values out of YAML nodes, with errors naming the line.
-private struct NodeReader {
-    let source: String
-
-    func error(at node: Node, _ message: String) -> DataError {
-        DataError(location: node.mark.map { "\(source):\($0.line)" } ?? source, message: message)
-    }
-
-    /// The key-value pairs of a mapping node, keys as text.
-    func pairs(_ node: Node, what: String) throws -> [(key: (name: String, node: Node), value: Node)] {
-        guard case .mapping(let mapping) = node else { throw error(at: node, "\(what) must be a mapping of names to values") }
-        return try mapping.map { pair in
-            guard let name = pair.key.string else { throw error(at: pair.key, "a key in \(what) is not text") }
-            return ((name, pair.key), pair.value)
-        }
-    }
-
-    /// A mapping whose keys must all be among `keys`.
-    func mapping(_ node: Node, what: String, keys: [String]) throws -> [String: Node] {
-        var out = [String: Node]()
-        for (key, value) in try pairs(node, what: what) {
-            guard keys.contains(key.name) else {
-                throw error(at: key.node, "unknown key '\(key.name)' in \(what) (expected \(keys.joined(separator: ", ")))")
-            }
-            out[key.name] = value
-        }
-        return out
-    }
-
-    func string(_ node: Node, what: String) throws -> String {
-        guard case .scalar = node, let s = node.string, !s.isEmpty else { throw error(at: node, "\(what) must be a name") }
-        return s
-    }
-
-    func number(_ node: Node, what: String) throws -> Double {
-        guard let v = node.float, v.isFinite else { throw error(at: node, "\(what) must be a number") }
-        return v
     }
 }

@@ -106,20 +106,8 @@ public struct Panel: Sendable {
         let patientColumn = roleColumns[.patient]!, sessionColumn = roleColumns[.session]!
         let (patientCodes, patientLabels) = try Identifiers.codes(of: table[patientColumn]!, named: patientColumn,
                                                                  what: "patient", in: table)
-        let sessionValues = try NumericView.values(of: table[sessionColumn]!, named: sessionColumn,
-                                                   labelled: file.labelledValues[sessionColumn], in: table)
-        var sessions = [Int32](repeating: 0, count: n)
-        for r in 0..<n {
-            let s = sessionValues[r]
-            func fail(_ message: String) -> DataError {
-                DataError(location: table.location(ofRow: r), message: "column '\(sessionColumn)': \(message)")
-            }
-            if s.isNaN { throw fail("missing session number") }
-            if s < 0 { throw fail("session \(Column.numeric([s]).text(at: 0)!) is negative (sessions count from 0 or 1)") }
-            if s != s.rounded() { throw fail("session \(s) is not a whole number") }
-            if s > Double(Int32.max) { throw fail("session \(s) is too large") }
-            sessions[r] = Int32(s)
-        }
+        let sessions = try SessionNumbers.values(of: table[sessionColumn]!, named: sessionColumn,
+                                                 labelled: file.labelledValues[sessionColumn], in: table)
 
         // Therapists: one per patient.
         var therapistIDs = [String]()
@@ -212,8 +200,10 @@ public struct Panel: Sendable {
 }
 
 /// Identifier columns (patient, therapist) as codes in order of first appearance.
-enum Identifiers {
-    static func codes(of column: Column, named name: String, what: String, in table: DataTable) throws -> ([Int32], [String]) {
+public enum Identifiers {
+    /// The codes of `column` (missing values are errors naming their row) and the identifiers as
+    /// text, in order of first appearance; numeric identifiers print as they read (`12`, not `12.0`).
+    public static func codes(of column: Column, named name: String, what: String, in table: DataTable) throws -> ([Int32], [String]) {
         switch column {
         case .categorical(let codes, let labels):
             if let r = codes.firstIndex(where: { $0 < 0 }) {
@@ -247,8 +237,8 @@ enum Identifiers {
 
 /// A column read as numbers: numeric columns as they are, value-labelled columns through the
 /// numbers behind their labels, text columns as an error naming the first cell that is not a number.
-enum NumericView {
-    static func values(of column: Column, named name: String, labelled: [Double]?, in table: DataTable) throws -> [Double] {
+public enum NumericView {
+    public static func values(of column: Column, named name: String, labelled: [Double]?, in table: DataTable) throws -> [Double] {
         switch column {
         case .numeric(let values):
             if let r = values.firstIndex(where: { $0.isInfinite }) {

@@ -2,7 +2,7 @@
 ///
 /// The long format has one row per patient and session. Each role has a default column name
 /// (its raw value); `ColumnMapping` renames them (`--columns patient=id,session=sess`).
-public enum PanelRole: String, CaseIterable, Sendable, Codable {
+public enum PanelRole: String, CaseIterable, Sendable, Codable, ColumnRole {
     case patient
     case therapist
     case session

@@ -1,0 +1,106 @@
+import ArgumentParser
+import Foundation
+import Reports
+import Ruptures
+import SessionData
+import Tabular
+
+/// `alliance sequences EVENTS --codebook C`: lag-sequential analysis of observer-coded rupture
+/// events, rupture episodes and the therapist moves in them, the fit of a stage model, and the
+/// observer's session variables in the long format.
+struct SequencesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sequences",
+        abstract: "Analyse observer-coded rupture events: lag-sequential transitions, episodes, moves by resolution, a stage model, session variables.",
+        discussion: """
+        EVENTS has one row per coded event: patient, session, segment and/or onset, actor \
+        (patient or therapist), code. The codebook (YAML or JSON) maps each code to a category \
+        (withdrawal, confrontation, facilitating, hindering, resolution, or a declared one) and may \
+        hold a stage model. Every statistic, with its source, is in docs/METHODS.md.
+
+        Examples:
+          alliance sequences datasets/coded-sessions-synthetic.csv --codebook datasets/coded-sessions-codebook.yaml
+          alliance sequences events.sav --codebook codes.yaml --unit code --lag 2 --format markdown
+          alliance sequences events.csv --codebook codes.yaml --out results --sessions-out observer.sav
+        """)
+
+    @Argument(help: "Coded events (one row per event): .csv, .tsv, .txt, .sav, .zsav or .dta.")
+    var events: String
+
+    @Option(help: ArgumentHelp("The event codebook (YAML or JSON): codes, categories, optionally a stage model.", valueName: "file"))
+    var codebook: String
+
+    @Option(help: "Lag of the transitions: 1 = the next event, 2 = the one after, ...")
+    var lag: Int = 1
+
+    @Option(help: "Count transitions between codes or between their categories.")
+    var unit: SequenceUnit = .category
+
+    @Option(help: ArgumentHelp("A stage model: categories in order, separated by commas, alternatives by | (e.g. withdrawal|confrontation,attending,exploring,resolution). Default: the codebook's model.",
+                               valueName: "stages"))
+    var model: String?
+
+    @Option(help: ArgumentHelp("Column names for the roles, e.g. code=rrs_code,segment=seg (roles: patient, session, segment, onset, actor, code).",
+                               valueName: "role=column,..."))
+    var columns: [String] = []
+
+    @Option(help: "Permutations for the transitions' p-values (0 for none).")
+    var permutations: Int = 9999
+
+    @Option(help: "Seed of the permutations (the same seed gives the same p-values).")
+    var seed: UInt64 = 1
+
+    @Option(help: "Output format: text, markdown, latex, csv or json.")
+    var format: OutputFormat = .text
+
+    @Option(help: ArgumentHelp("Also write every table as CSV, the JSON and the transition diagram (SVG) into this folder.", valueName: "dir"))
+    var out: String?
+
+    @Option(help: ArgumentHelp("Write the observer's session variables in the long session format (.csv, .sav or .dta).", valueName: "file"))
+    var sessionsOut: String?
+
+    func validate() throws {
+        if lag < 1 { throw ValidationError("--lag must be at least 1, not \(lag)") }
+        if permutations < 0 || permutations > 1_000_000 {
+            throw ValidationError("--permutations must be from 0 to 1,000,000, not \(permutations)")
+        }
+        if let path = sessionsOut, !["csv", "sav", "dta"].contains(RupturesCommand.fileExtension(path)) {
+            throw ValidationError("--sessions-out: unknown file type for '\(path)' (use .csv, .sav or .dta)")
+        }
+    }
+
+    func run() throws {
+        let book = try EventCodebook(path: codebook)
+        var mapping = book.columns
+        for spec in columns { try mapping.apply(specification: spec) }
+        let stageModel = try model.map { try StageModel(specification: $0, codebook: book) } ?? book.model
+        let coded = try CodedSessions.read(path: events, codebook: book, columns: mapping)
+        let report = SequenceReport(coded: coded, unit: unit, lag: lag, permutations: permutations, seed: seed, model: stageModel)
+        guard report.pooled.total > 0 else {
+            let longest = coded.sessions.map(\.events.count).max() ?? 0
+            throw DataError(location: "--lag \(lag)", message: "no session of \(coded.source) has more than \(longest) event\(longest == 1 ? "" : "s"), so there are no lag-\(lag) transitions")
+        }
+
+        // Everything is computed before anything is written.
+        let tables = SequenceTables.all(report)
+        let json = try JSONOutput.string(report)
+        var outputs = [(path: String, data: Data)]()
+        if let path = sessionsOut {
+            outputs.append((path, try TableFile.data(for: try ObserverSessionSummary.longFormat(report.sessions, coded: coded), destination: path)))
+        }
+        if let out {
+            let folder = URL(fileURLWithPath: out)
+            for table in tables {
+                outputs.append((folder.appendingPathComponent(table.name + ".csv").path, Data(table.rendered(as: .csv).utf8)))
+            }
+            outputs.append((folder.appendingPathComponent("sequences.json").path, Data(json.utf8)))
+            let figure = TransitionFigure.diagram(report).svg(description: "Transition diagram of \(coded.source)").rendered
+            outputs.append((folder.appendingPathComponent("transitions.svg").path, Data(figure.utf8)))
+        }
+        let printed = format.tableFormat.map { f in tables.map { $0.rendered(as: f) }.joined(separator: "\n") } ?? json
+        for output in outputs { try OutputFile.write(output.data, to: output.path) }
+        print(printed, terminator: "")
+    }
+}
+
+extension SequenceUnit: ExpressibleByArgument {}
