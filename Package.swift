@@ -45,6 +45,11 @@ let package = Package(
         // codebook is YAML read with Yams.
         .target(name: "Ruptures", dependencies: ["SessionData", "Numerics", .product(name: "Yams", package: "Yams")]),
 
+        // The data-generating process of rupture designs, and power studies over a grid of design
+        // factors (parallel, checkpointed, sharded for Slurm job arrays).
+        .target(name: "Simulation", dependencies: ["Numerics", "Tabular", "SessionData", "Ruptures", "MixedModels", "Reports",
+                                                   .product(name: "Yams", package: "Yams")]),
+
         // The analysis of Gidhagen, Holmqvist & Falkenström (2025) end to end: sample, descriptives,
         // ruptures, growth and lagged models, sensitivity, the published figures side by side,
         // and its tables, JSON and figures.
@@ -53,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "AllianceCLI",
             dependencies: [
-                "Numerics", "Tabular", "MixedModels", "Reports", "SessionData", "Ruptures", "Replication",
+                "Numerics", "Tabular", "MixedModels", "Reports", "SessionData", "Ruptures", "Simulation", "Replication",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -68,6 +73,7 @@ let package = Package(
                     exclude: ["Reference"]),
         .testTarget(name: "SessionDataTests", dependencies: ["SessionData", "Tabular"]),
         .testTarget(name: "RupturesTests", dependencies: ["Ruptures", "SessionData", "Tabular"]),
+        .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Ruptures", "SessionData", "MixedModels", "Tabular", "Numerics"]),
         .testTarget(name: "ReplicationTests", dependencies: ["Replication", "Ruptures", "SessionData", "MixedModels", "Reports", "Tabular"]),
         // Runs the built executable as a user would (needs `swift build` first; scripts/test does it).
         .testTarget(name: "AllianceCLITests", dependencies: ["AllianceCLI", "SessionData", "Tabular"]),

@@ -34,5 +34,11 @@ public enum OutputFile {
 public struct OutputError: Error, CustomStringConvertible {
     public let path: String
     public let reason: String
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
     public var description: String { "\(path): cannot write: \(reason)" }
 }

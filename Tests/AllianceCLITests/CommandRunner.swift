@@ -25,9 +25,10 @@ struct CommandRunner {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    /// Runs `alliance` with `arguments` in `directory` and waits for it. Output goes to temporary
+    /// Runs `alliance` with `arguments` in `directory` (with this process's environment, less any
+    /// Slurm array variables, plus `environment`) and waits for it. Output goes to temporary
     /// files (not pipes), so a command that prints a lot can never block on a full pipe.
-    static func run(_ arguments: [String], in directory: URL? = nil) throws -> Output {
+    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> Output {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("alliance-run-\(UUID())")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
@@ -38,6 +39,9 @@ struct CommandRunner {
         process.executableURL = productsFolder.appendingPathComponent("alliance")
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
+        // A test must not depend on the job it runs in: Slurm array variables would shard `alliance power`.
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SLURM_ARRAY_") }
+            .merging(environment) { $1 }
         process.standardOutput = try FileHandle(forWritingTo: outURL)
         process.standardError = try FileHandle(forWritingTo: errURL)
         try process.run()

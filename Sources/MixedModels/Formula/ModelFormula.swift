@@ -49,6 +49,24 @@ public struct ModelFormula: Sendable, CustomStringConvertible {
 
     public var description: String { text }
 
+    /// The names of the data columns the formula reads (response, fixed and random terms,
+    /// grouping factors), in the order they first appear.
+    public var variableNames: [String] {
+        var names = [String]()
+        func collect(_ e: FormulaExpression) {
+            switch e {
+            case .variable(let name): if !names.contains(name) { names.append(name) }
+            case .number: break
+            case .call(_, let arguments): arguments.forEach(collect)
+            case .binary(_, let a, let b): collect(a); collect(b)
+            case .negation(let a), .parenthesized(let a): collect(a)
+            case .randomEffects(let a, let group, _): collect(a); collect(group)
+            }
+        }
+        atoms.forEach(collect)
+        return names
+    }
+
     /// Every atomic expression (variable, `factor(x)`, `I(...)`) the model reads, response first.
     var atoms: [FormulaExpression] {
         var seen = Set<FormulaExpression>()

@@ -42,6 +42,13 @@ public struct LineChart: Sendable {
 
     public func svg(description: String? = nil) -> SVGDocument {
         var svg = SVGDocument(width: width, height: height, title: title, description: description)
+        draw(into: &svg)
+        return svg
+    }
+
+    /// Draws the chart into `svg` in a `width` x `height` area at its origin (one panel of a
+    /// small-multiples figure when drawn inside `SVGDocument.group`).
+    public func draw(into svg: inout SVGDocument) {
         let xs = series.flatMap { $0.points.map(\.x) }
         var ys = series.flatMap { $0.points.map(\.y) } + referenceLines.map(\.y)
         for s in series { if let band = s.band { ys += band.flatMap { [$0.lower, $0.upper] } } }
@@ -71,7 +78,6 @@ public struct LineChart: Sendable {
         }
         Legend(entries: series.enumerated().map { (k, s) in (s.name, s.color ?? Palette.color(k), s.dashed) })
             .draw(into: &svg, at: (frame.left + frame.width + 18, frame.top + 4))
-        return svg
     }
 }
 

@@ -1,0 +1,90 @@
+import MixedModels
+import Tabular
+import Yams
+
+/// A model a power study fits to every simulated dataset, once per rater: an lme4 formula over
+/// the variables of `AnalysisData` (`rupture` and `repair` are that rater's detected indicators).
+/// Its focal terms are the fixed effects of `rupture` and `repair` whose true values are the
+/// process's `ruptureEffect` and `repairEffect` for that rater.
+///
+/// The three built-in estimators are the lagged models Falkenström, Solomonov & Rubel (2022) warn
+/// about; docs/METHODS.md ("Estimators") gives the bias each is expected to have and why.
+public struct Estimator: Sendable, Equatable {
+    public let name: String
+    public let formula: String
+    /// The focal terms the formula has, in the order `rupture`, `repair`.
+    public let focalTerms: [FocalTerm]
+
+    /// A rupture or repair effect on distress at the next session.
+    public enum FocalTerm: String, Sendable, CaseIterable, Codable {
+        case rupture, repair
+    }
+
+    /// The common lagged model with the observed lagged outcome:
+    /// distress_{t+1} ~ distress_t + rupture_t + repair_t + session + (1 | patient).
+    public static let laggedObserved = Estimator(
+        name: "lagged-observed", formula: "distress_next ~ distress + rupture + repair + session + (1 | patient)",
+        focalTerms: [.rupture, .repair])
+
+    /// The same with distress_t centred within patient (distress_t minus the patient's mean).
+    public static let laggedCentred = Estimator(
+        name: "lagged-centred", formula: "distress_next ~ distress_within + rupture + repair + session + (1 | patient)",
+        focalTerms: [.rupture, .repair])
+
+    /// The lagged model on distress detrended within patient (residuals from the patient's own
+    /// line on session number), for the outcome and the lag alike.
+    public static let detrended = Estimator(
+        name: "detrended", formula: "distress_next_detrended ~ distress_detrended + rupture + repair + (1 | patient)",
+        focalTerms: [.rupture, .repair])
+
+    /// The built-in estimators, by name.
+    public static let catalog = [laggedObserved, laggedCentred, detrended]
+
+    private init(name: String, formula: String, focalTerms: [FocalTerm]) {
+        self.name = name
+        self.formula = formula
+        self.focalTerms = focalTerms
+    }
+
+    /// A user's estimator: `formula` must parse, read only variables of `AnalysisData`, and
+    /// read `rupture` or `repair` (or both). Errors name `field` at `location`.
+    init(name: String, formula: String, field: String, location: String) throws {
+        func fail(_ message: String) -> DataError { DataError(location: location, message: "field '\(field)': \(message)") }
+        let parsed: ModelFormula
+        do { parsed = try ModelFormula(formula) } catch let error as FormulaError { throw fail(error.message) }
+        let variables = parsed.variableNames
+        if let unknown = variables.first(where: { !AnalysisData.columnNames.contains($0) }) {
+            throw fail("the formula reads '\(unknown)', which is not an analysis variable (variables: \(AnalysisData.columnNames.joined(separator: ", ")))")
+        }
+        let focal = FocalTerm.allCases.filter { variables.contains($0.rawValue) }
+        guard !focal.isEmpty else { throw fail("the formula must have 'rupture' or 'repair' (or both) among its terms") }
+        self.init(name: name, formula: formula, focalTerms: focal)
+    }
+
+    /// Reads one entry of `analysis.estimators`: a built-in name, or `{name: ..., formula: ...}`.
+    init(_ value: ConfigurationValue, field: String) throws {
+        switch value {
+        case .scalar(let name, let location):
+            guard let known = Self.catalog.first(where: { $0.name == name }) else {
+                throw DataError(location: location, message: "field '\(field)': unknown estimator '\(name)' (built in: \(Self.catalog.map(\.name).joined(separator: ", ")); or give {name: ..., formula: ...})")
+            }
+            self = known
+        case .mapping(_, let location):
+            let s = try ConfigurationSection(value, path: field, location: location)
+            let name = try s.text("name", default: "")
+            let formula = try s.text("formula", default: "")
+            try s.finish()
+            guard !name.isEmpty, !formula.isEmpty else {
+                throw DataError(location: location, message: "field '\(field)': an estimator of your own needs a 'name' and a 'formula'")
+            }
+            try self.init(name: name, formula: formula, field: field + ".formula", location: s.value("formula")?.location ?? location)
+        case .sequence(_, let location):
+            throw DataError(location: location, message: "field '\(field)' must be an estimator name or {name: ..., formula: ...}")
+        }
+    }
+
+    var node: Node {
+        if Self.catalog.contains(self) { return CanonicalYAML.text(name) }
+        return CanonicalYAML.flowMapping([("name", CanonicalYAML.text(name)), ("formula", CanonicalYAML.text(formula))])
+    }
+}
