@@ -12,6 +12,6 @@ trap 'rm -rf "$out"' EXIT
 echo "machine: $(nproc) cores $(uname -m); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 TIMEFORMAT="replicate %R s wall, %U s user, %S s system"
 for run in $(seq 1 "${1:-5}"); do
-    time "$bin" replicate --quiet --out "$out/run$run" >/dev/null
+    { time "$bin" replicate --quiet --out "$out/run$run" >/dev/null; } 2>&1
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
