@@ -60,6 +60,9 @@ struct SimulateCommand: ParsableCommand {
         }
         let chosen = configuration.cells[cell - 1]
         let sample = try SimulatedSample(process: chosen.process, seed: seed, path: [UInt64(cell), UInt64(replication)])
+        guard sample.table.rowCount > 0 else {
+            throw CommandInputError("\(study.name): the design gave no observed session with seed \(seed) (every session missed?)")
+        }
         let table = truth ? try sample.tableWithTrueEvents() : sample.table
         let data: Data
         switch SessionFileFormat(path: out) {

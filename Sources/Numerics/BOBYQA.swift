@@ -15,12 +15,15 @@ public enum OptimizerStopReason: String, Sendable, Codable {
     case evaluationLimitReached = "maxeval reached"
     /// Not converged: the time limit was hit.
     case timeLimitReached = "maxtime reached"
+    /// Stopped because round-off errors limited progress; the best point found is returned and
+    /// may still be useful (lme4 keeps such a fit and warns, "convergence code -4").
+    case roundoffLimited = "roundoff limited"
 
     /// True for the reasons that mean the optimizer believes it found a minimum.
     public var isConvergence: Bool {
         switch self {
         case .functionToleranceReached, .parameterToleranceReached, .stopValueReached, .success: return true
-        case .evaluationLimitReached, .timeLimitReached: return false
+        case .evaluationLimitReached, .timeLimitReached, .roundoffLimited: return false
         }
     }
 }
@@ -43,7 +46,7 @@ public enum OptimizationError: Error, CustomStringConvertible {
     /// The objective returned NaN or infinity at the given parameters.
     case objectiveNotFinite(parameters: [Double])
     /// NLopt refused the problem (bad bounds, starting point outside the bounds, ...) or ran out of
-    /// memory or hit round-off; `reason` is NLopt's code.
+    /// memory; `reason` is NLopt's code.
     case nloptFailure(reason: String)
 
     public var description: String {
@@ -131,6 +134,7 @@ public struct BOBYQA: Sendable {
             case NLOPT_XTOL_REACHED: reason = .parameterToleranceReached
             case NLOPT_MAXEVAL_REACHED: reason = .evaluationLimitReached
             case NLOPT_MAXTIME_REACHED: reason = .timeLimitReached
+            case NLOPT_ROUNDOFF_LIMITED: reason = .roundoffLimited
             default: throw OptimizationError.nloptFailure(reason: Self.describe(result))
             }
             return OptimizationResult(minimizer: x, minimum: fmin, evaluations: box.evaluations,

@@ -11,7 +11,8 @@ import Numerics
 ///   max_i min(|(R^-1 g)_i|, |g_i|) > 0.002.
 /// - Hessian: negative eigenvalues (< -1e-6), eigenvalues near zero, a very large eigenvalue
 ///   (> 1e6) or a large eigenvalue ratio (< 1e-6).
-/// - The optimizer hit its evaluation limit.
+/// - The optimizer hit its evaluation limit, or stopped on round-off (lme4's nloptwrap codes 5
+///   and -4; the fit is kept).
 struct ConvergenceDiagnostics {
     var singular = false
     var warnings = [String]()
@@ -19,8 +20,13 @@ struct ConvergenceDiagnostics {
 
     init(theta: [Double], lowerBounds: [Double], gradient: [Double], hessian: Matrix,
          stopReason: OptimizerStopReason) {
-        if stopReason == .evaluationLimitReached {
+        switch stopReason {
+        case .evaluationLimitReached:
             warnings.append("convergence code 5 from nloptwrap: NLOPT_MAXEVAL_REACHED: Optimization stopped because maxeval (above) was reached.")
+        case .roundoffLimited:
+            warnings.append("convergence code -4 from nloptwrap: NLOPT_ROUNDOFF_LIMITED: Roundoff errors led to a breakdown of the optimization algorithm. In this case, the returned minimum may still be useful.")
+        default:
+            break
         }
         singular = theta.indices.contains { lowerBounds[$0] == 0 && theta[$0] < 1e-4 }
         if singular {

@@ -42,88 +42,38 @@ public struct StudyConfiguration: Sendable {
 
     /// A configuration from values already parsed (layered with `ConfigurationValue.merged(over:)`).
     public init(tree parsed: ConfigurationValue, source: String) throws {
-        var tree = parsed
-        guard case .mapping(var pairs, let location) = tree else {
-            throw DataError(location: tree.location, message: "a study configuration must be a mapping of fields, not '\(tree.text)'")
-        }
-        // A preset underneath.
-        if let k = pairs.firstIndex(where: { $0.key == "preset" }) {
-            guard case .scalar(let name, let presetLocation) = pairs[k].value else {
-                throw DataError(location: pairs[k].value.location, message: "field 'preset' must be a preset name (presets: \(SimulationPresets.names.joined(separator: ", ")))")
-            }
-            guard let presetText = SimulationPresets.text(named: name) else {
-                throw DataError(location: presetLocation, message: "field 'preset': unknown preset '\(name)' (presets: \(SimulationPresets.names.joined(separator: ", ")))")
-            }
-            pairs.remove(at: k)
-            tree = ConfigurationValue.mapping(pairs, location: location)
-                .merged(over: try ConfigurationValue.parse(presetText, source: "preset \(name)"))
-        }
-        // The grid apart from the rest.
-        var gridValue: ConfigurationValue? = nil
-        if case .mapping(var all, let l) = tree, let k = all.firstIndex(where: { $0.key == "grid" }) {
-            gridValue = all.remove(at: k).value
-            tree = .mapping(all, location: l)
-        }
+        var (tree, gridValue) = try Self.layers(parsed)
         let base = try Self.decode(tree, source: source)
         process = base.process
         analysis = base.analysis
         let baseFields = Self.fields(process: process, analysis: analysis)
-        let baseNode = CanonicalYAML.mapping(baseFields)
-
-        // Grid factors: known leaf fields (or the criterion), each with distinct values.
-        var paths = [(path: String, components: [String], values: [ConfigurationValue], location: String)]()
-        if case .mapping(let factors, _)? = gridValue {
-            for (path, values) in factors {
-                let components = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-                let fieldError = { (message: String) in DataError(location: values.location, message: "grid factor '\(path)': \(message)") }
-                guard let existing = Self.child(of: baseNode, at: components) else {
-                    throw fieldError("no such field (vary a field of the configuration, e.g. patients, sessions.mean, distress.rupture_effect.patient, analysis.criterion)")
-                }
-                if path != "analysis.criterion" {
-                    switch existing {
-                    case .mapping: throw fieldError("is a group of fields; vary one of them (\(Self.leafPaths(existing, prefix: path).prefix(4).joined(separator: ", ")), ...)")
-                    case .sequence: throw fieldError("lists what a study already shows side by side; it cannot be a grid factor")
-                    default: break
-                    }
-                }
-                let list: [ConfigurationValue]
-                switch values {
-                case .sequence(let items, _): list = items
-                default: list = [values]
-                }
-                guard !list.isEmpty else { throw fieldError("has no values") }
-                paths.append((path, components, list, values.location))
-            }
-        } else if let gridValue {
-            throw DataError(location: gridValue.location, message: "field 'grid' must be a mapping of fields to lists of values, e.g. {patients: [60, 120]}")
-        }
-        let cellCount = paths.reduce(1) { $0 * $1.values.count }
-        guard cellCount <= Self.maximumCells else {
-            throw DataError(location: gridValue?.location ?? source, message: "field 'grid' makes \(cellCount) cells; at most \(Self.maximumCells) are allowed")
+        let factors = try Self.gridFactors(gridValue, of: CanonicalYAML.mapping(baseFields))
+        let shape = DesignGrid(factors: factors.map { DesignGrid.Factor(path: $0.path, values: $0.values.map(\.text)) })
+        guard shape.cellCount <= Self.maximumCells else {
+            throw DataError(location: gridValue?.location ?? source, message: "field 'grid' makes \(shape.cellCount) cells; at most \(Self.maximumCells) are allowed")
         }
 
-        // Cells: the base with each factor's value set, decoded (so every value is checked).
+        // Cells: the base with each factor's value set, decoded (so every value is checked as the
+        // field itself is), labelled by the canonical text of the value in force.
         var cells = [StudyCell]()
-        var labels = paths.map { [String?](repeating: nil, count: $0.values.count) }
-        var valueNodes = paths.map { [Node?](repeating: nil, count: $0.values.count) }
-        let shape = DesignGrid(factors: paths.map { DesignGrid.Factor(path: $0.path, values: $0.values.map(\.text)) })
-        for k in 0..<cellCount {
+        var labels = factors.map { [String?](repeating: nil, count: $0.values.count) }
+        var valueNodes = factors.map { [Node?](repeating: nil, count: $0.values.count) }
+        for k in 0..<shape.cellCount {
             let indices = shape.valueIndices(ofCell: k)
-            var cellTree = tree
-            for (f, v) in indices.enumerated() { cellTree = cellTree.setting(paths[f].components, to: paths[f].values[v]) }
-            let decoded = try Self.decode(cellTree, source: source)
+            for (f, v) in indices.enumerated() { tree = tree.setting(factors[f].components, to: factors[f].values[v]) }
+            let decoded = try Self.decode(tree, source: source)
             let cellNode = CanonicalYAML.mapping(Self.fields(process: decoded.process, analysis: decoded.analysis))
             var cellLabels = [String]()
             for (f, v) in indices.enumerated() {
-                // Every cell has the fields of the base, so the path validated there exists here.
-                guard let node = Self.child(of: cellNode, at: paths[f].components) else {
-                    throw DataError(location: paths[f].location, message: "grid factor '\(paths[f].path)': no such field")
+                // Every cell has the fields of the base, so the path checked there exists here.
+                guard let node = Self.child(of: cellNode, at: factors[f].components) else {
+                    throw DataError(location: factors[f].values[v].location, message: "grid factor '\(factors[f].path)': no such field")
                 }
-                let label = paths[f].path == "analysis.criterion" ? decoded.analysis.criterion.label : CanonicalYAML.inlineText(node)
+                let label = factors[f].path == "analysis.criterion" ? decoded.analysis.criterion.label : CanonicalYAML.inlineText(node)
                 if labels[f][v] == nil {
                     if let other = labels[f].firstIndex(of: label) {
-                        throw DataError(location: paths[f].values[v].location,
-                                        message: "grid factor '\(paths[f].path)': value \(v + 1) repeats value \(other + 1) (\(label))")
+                        throw DataError(location: factors[f].values[v].location,
+                                        message: "grid factor '\(factors[f].path)': value \(v + 1) repeats value \(other + 1) (\(label))")
                     }
                     labels[f][v] = label
                     valueNodes[f][v] = node
@@ -134,12 +84,69 @@ public struct StudyConfiguration: Sendable {
         }
         self.cells = cells
         // Every value index occurs in some cell, so every label and node is set.
-        grid = DesignGrid(factors: paths.indices.map { DesignGrid.Factor(path: paths[$0].path, values: labels[$0].compactMap { $0 }) })
+        grid = DesignGrid(factors: factors.indices.map { DesignGrid.Factor(path: factors[$0].path, values: labels[$0].compactMap { $0 }) })
 
         // The canonical text: every field, then the grid with its values as the cells read them.
-        let gridNode = CanonicalYAML.mapping(paths.indices.map { f in (paths[f].path, CanonicalYAML.list(valueNodes[f].compactMap { $0 })) })
+        let gridNode = CanonicalYAML.mapping(factors.indices.map { f in (factors[f].path, CanonicalYAML.list(valueNodes[f].compactMap { $0 })) })
         canonicalText = "# alliance simulation study: every field in force (simulated data; see docs/METHODS.md)\n"
             + (try CanonicalYAML.text(of: CanonicalYAML.mapping(baseFields + [("grid", gridNode)])))
+    }
+
+    /// The configuration with its preset underneath (`preset: NAME`), and its grid apart.
+    private static func layers(_ parsed: ConfigurationValue) throws -> (tree: ConfigurationValue, grid: ConfigurationValue?) {
+        guard case .mapping(var pairs, let location) = parsed else {
+            throw DataError(location: parsed.location, message: "a study configuration must be a mapping of fields, not '\(parsed.text)'")
+        }
+        var presetTree: ConfigurationValue? = nil
+        if let k = pairs.firstIndex(where: { $0.key == "preset" }) {
+            let known = "presets: \(SimulationPresets.names.joined(separator: ", "))"
+            guard case .scalar(let name, let presetLocation) = pairs[k].value else {
+                throw DataError(location: pairs[k].value.location, message: "field 'preset' must be a preset name (\(known))")
+            }
+            guard let presetText = SimulationPresets.text(named: name) else {
+                throw DataError(location: presetLocation, message: "field 'preset': unknown preset '\(name)' (\(known))")
+            }
+            presetTree = try ConfigurationValue.parse(presetText, source: "preset \(name)")
+            pairs.remove(at: k)
+        }
+        var grid: ConfigurationValue? = nil
+        if let k = pairs.firstIndex(where: { $0.key == "grid" }) { grid = pairs.remove(at: k).value }
+        let tree = ConfigurationValue.mapping(pairs, location: location)
+        return (presetTree.map { tree.merged(over: $0) } ?? tree, grid)
+    }
+
+    /// A grid factor as written: the field's path and the values it takes.
+    private struct Factor {
+        let path: String
+        let components: [String]
+        let values: [ConfigurationValue]
+    }
+
+    /// The grid's factors, each a scalar field of the configuration (or the criterion) with at
+    /// least one value.
+    private static func gridFactors(_ grid: ConfigurationValue?, of base: Node) throws -> [Factor] {
+        guard let grid else { return [] }
+        guard case .mapping(let pairs, _) = grid else {
+            throw DataError(location: grid.location, message: "field 'grid' must be a mapping of fields to lists of values, e.g. {patients: [60, 120]}")
+        }
+        return try pairs.map { path, values in
+            let components = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            func fail(_ message: String) -> DataError { DataError(location: values.location, message: "grid factor '\(path)': \(message)") }
+            guard let existing = child(of: base, at: components) else {
+                throw fail("no such field (vary a field of the configuration, e.g. patients, sessions.mean, distress.rupture_effect.patient, analysis.criterion)")
+            }
+            if path != "analysis.criterion" {
+                switch existing {
+                case .mapping: throw fail("is a group of fields; vary one of them (\(leafPaths(existing, prefix: path).prefix(4).joined(separator: ", ")), ...)")
+                case .sequence: throw fail("lists what a study already shows side by side; it cannot be a grid factor")
+                default: break
+                }
+            }
+            let list: [ConfigurationValue]
+            if case .sequence(let items, _) = values { list = items } else { list = [values] }
+            guard !list.isEmpty else { throw fail("has no values") }
+            return Factor(path: path, components: components, values: list)
+        }
     }
 
     /// The process and analysis of a configuration tree without its grid.
@@ -163,7 +170,7 @@ public struct StudyConfiguration: Sendable {
     }
 
     /// The dotted paths of the scalar fields under `node`.
-    static func leafPaths(_ node: Node, prefix: String) -> [String] {
+    private static func leafPaths(_ node: Node, prefix: String) -> [String] {
         guard case .mapping(let m) = node else { return [prefix] }
         return m.flatMap { pair in leafPaths(pair.value, prefix: (prefix.isEmpty ? "" : prefix + ".") + (pair.key.string ?? "")) }
     }

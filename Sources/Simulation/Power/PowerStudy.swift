@@ -52,12 +52,6 @@ public struct PowerStudy: Sendable {
         return out
     }
 
-    /// How many records a unit of cell `cell` has: raters x the estimators' focal terms.
-    public func recordsPerUnit(cell: Int) -> Int {
-        let analysis = configuration.cells[cell - 1].analysis
-        return analysis.raters.count * analysis.estimators.reduce(0) { $0 + $1.focalTerms.count }
-    }
-
     /// The true value of a focal term in a cell: the process's effect of that rater's perceived
     /// ruptures (or repairs) at t on distress at t + 1.
     public func truth(cell: Int, rater: SimulatedRater, term: Estimator.FocalTerm) -> Double {
@@ -172,6 +166,6 @@ extension PowerStudy {
 
     /// The records of `units`, unit after unit in order.
     public func orderedRecords(_ done: [ReplicationUnit: [FitRecord]]) -> [FitRecord] {
-        done.keys.sorted().flatMap { done[$0]! }
+        done.sorted { $0.key < $1.key }.flatMap(\.value)
     }
 }

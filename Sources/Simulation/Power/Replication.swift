@@ -27,7 +27,7 @@ struct Replication {
             panel = try Panel(file: SessionFile(table: sample.table), scales: scales)
             data = try AnalysisData(panel: panel)
         } catch {
-            return analysis.raters.flatMap { rater in failed(rater: rater, prevalence: nil, reason: "simulated data: \(error)") }
+            return analysis.raters.flatMap { rater in failed(rater: rater, reason: "simulated data: \(error)") }
         }
         var out = [FitRecord]()
         for rater in analysis.raters {
@@ -37,7 +37,7 @@ struct Replication {
                     .detect(in: panel, rater: Rater(name: rater.rawValue, column: rater.column))
                 table = try data.table(rater: rater, result: result)
             } catch {
-                out += failed(rater: rater, prevalence: nil, reason: "rupture detection: \(error)")
+                out += failed(rater: rater, reason: "rupture detection: \(error)")
                 continue
             }
             let prevalence = Self.prevalence(result)
@@ -93,11 +93,12 @@ struct Replication {
         }
     }
 
-    private func failed(rater: SimulatedRater, prevalence: Double?, reason: String) -> [FitRecord] {
+    /// Every record of `rater` as failed, before any fit (no data, or no detection).
+    private func failed(rater: SimulatedRater, reason: String) -> [FitRecord] {
         cell.analysis.estimators.flatMap { estimator in
             estimator.focalTerms.map { term in
                 FitRecord(cell: cell.number, replication: number, rater: rater, estimator: estimator.name, term: term,
-                          outcome: .failed(Self.oneLine(reason)), prevalence: prevalence)
+                          outcome: .failed(Self.oneLine(reason)), prevalence: nil)
             }
         }
     }
