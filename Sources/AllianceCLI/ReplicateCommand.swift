@@ -49,7 +49,9 @@ struct ReplicateCommand: ParsableCommand {
             guard let root = BundledDataset.root else {
                 throw CommandInputError("no data file given and the bundled dataset \(BundledDataset.dataPath) was not found (run from the repository, or give a file)")
             }
-            path = root.appendingPathComponent(BundledDataset.dataPath).path
+            // Named as the user would name it from the repository's folder.
+            let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL
+            path = here == root.standardizedFileURL ? BundledDataset.dataPath : root.appendingPathComponent(BundledDataset.dataPath).path
         }
         // The bundled data come with their codebook (scales), whichever way they are named.
         let bundled = BundledDataset.isBundled(path)
