@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "MixedModels", dependencies: ["Numerics", "Tabular"]),
 
         // Publication tables (text, Markdown, LaTeX, CSV), JSON, SVG figures, atomic file output.
-        .target(name: "Reports", dependencies: ["MixedModels"]),
+        .target(name: "Reports", dependencies: ["MixedModels", "SessionData", "Ruptures"]),
 
         // The panel of session ratings (long format): readers (CSV, SPSS, Stata), validation, scale
         // metadata and codebooks, transforms by session number (lead/lag, centring, detrending).
@@ -50,10 +50,15 @@ let package = Package(
         .target(name: "Simulation", dependencies: ["Numerics", "Tabular", "SessionData", "Ruptures", "MixedModels", "Reports",
                                                    .product(name: "Yams", package: "Yams")]),
 
+        // The analysis of Gidhagen, Holmqvist & Falkenström (2025) end to end: sample, descriptives,
+        // ruptures, growth and lagged models, sensitivity, the published figures side by side,
+        // and its tables, JSON and figures.
+        .target(name: "Replication", dependencies: ["Numerics", "Tabular", "SessionData", "Ruptures", "MixedModels", "Reports"]),
+
         .executableTarget(
             name: "AllianceCLI",
             dependencies: [
-                "Numerics", "Tabular", "MixedModels", "Reports", "SessionData", "Ruptures", "Simulation",
+                "Numerics", "Tabular", "MixedModels", "Reports", "SessionData", "Ruptures", "Simulation", "Replication",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -69,6 +74,7 @@ let package = Package(
         .testTarget(name: "SessionDataTests", dependencies: ["SessionData", "Tabular"]),
         .testTarget(name: "RupturesTests", dependencies: ["Ruptures", "SessionData", "Tabular"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Ruptures", "SessionData", "MixedModels", "Tabular", "Numerics"]),
+        .testTarget(name: "ReplicationTests", dependencies: ["Replication", "Ruptures", "SessionData", "MixedModels", "Reports", "Tabular"]),
         // Runs the built executable as a user would (needs `swift build` first; scripts/test does it).
         .testTarget(name: "AllianceCLITests", dependencies: ["AllianceCLI", "SessionData", "Tabular"]),
     ]

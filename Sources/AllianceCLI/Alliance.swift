@@ -10,7 +10,7 @@ struct Alliance: ParsableCommand {
         abstract: "Alliance ruptures and repairs, lagged multilevel models, power simulation and publication tables for psychotherapy process research.",
         version: "0.1.0",
         subcommands: [DescribeCommand.self, RupturesCommand.self, SequencesCommand.self, FitCommand.self,
-                      SimulateCommand.self, PowerCommand.self, MergeCommand.self]
+                      SimulateCommand.self, PowerCommand.self, MergeCommand.self, ReplicateCommand.self]
     )
 
     /// Parses the command line, runs the subcommand, and turns any error into one line on standard

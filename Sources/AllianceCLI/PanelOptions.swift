@@ -6,6 +6,13 @@ struct PanelOptions: ParsableArguments {
     @Argument(help: "Session data in the long format (one row per patient and session): .csv, .tsv, .txt, .sav, .zsav or .dta.")
     var data: String
 
+    @OptionGroup var reading: PanelReadingOptions
+
+    func loadPanel() throws -> Panel { try reading.loadPanel(path: data) }
+}
+
+/// How to read a session data file: column renames, scales, a codebook.
+struct PanelReadingOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Column names for the roles, e.g. patient=id,session=sess (roles: patient, therapist, session, alliance_patient, alliance_therapist, distress).",
                                valueName: "role=column,..."))
     var columns: [String] = []
@@ -17,14 +24,15 @@ struct PanelOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A YAML or JSON codebook with column renames and scales (see docs/METHODS.md).", valueName: "file"))
     var codebook: String?
 
-    /// Reads and validates the panel: the codebook first, then --columns and --scale on top.
-    func loadPanel() throws -> Panel {
-        var book = try codebook.map { try Codebook(path: $0) } ?? Codebook()
+    /// Reads and validates the panel at `path`: the codebook (or `defaultCodebook` when none is
+    /// given) first, then --columns and --scale on top.
+    func loadPanel(path: String, defaultCodebook: String? = nil) throws -> Panel {
+        var book = try (codebook ?? defaultCodebook).map { try Codebook(path: $0) } ?? Codebook()
         for spec in columns { try book.columns.apply(specification: spec) }
         for spec in scale {
             let (name, s) = try RatingScale.parse(option: spec)
             book.scales[name] = s
         }
-        return try Panel.read(path: data, columns: book.columns, scales: book.scales)
+        return try Panel.read(path: path, columns: book.columns, scales: book.scales)
     }
 }

@@ -19,26 +19,7 @@ struct RupturesCommand: ParsableCommand {
 
     @OptionGroup var input: PanelOptions
 
-    @Option(help: "Criterion: drop, rci, stiles-2sd, strauss-1sd, gumz or sudden-loss.")
-    var criterion: String = "drop"
-
-    @Option(help: "The criterion's amount: points (drop), k (SD criteria), z (rci, sudden-loss).")
-    var threshold: Double?
-
-    @Option(help: "Repair rule: return (regain the pre-rupture level) or rise (rise by the threshold).")
-    var repair: RepairChoice?
-
-    @Option(help: "With --repair return: count a rating within this many points of the pre-rupture level as regaining it.")
-    var tolerance: Double?
-
-    @Option(help: "Sessions after the onset within which a repair must come (default: by the end of treatment).")
-    var window: Int?
-
-    @Option(help: "What a rupture is measured against: previous, person-mean, earlier-mean or trend.")
-    var reference: RuptureReference?
-
-    @Option(help: "Missing sessions: break (compare only consecutive sessions) or bridge (compare with the last observed).")
-    var gaps: GapHandling?
+    @OptionGroup var criterionOptions: CriterionOptions
 
     @Option(help: "Rater: patient, therapist, or the name of another rating column. Repeatable (default: patient and therapist).")
     var rater: [String] = []
@@ -55,8 +36,6 @@ struct RupturesCommand: ParsableCommand {
     @Flag(help: "Leave out the sensitivity table (every criterion side by side).")
     var noSensitivity = false
 
-    enum RepairChoice: String, ExpressibleByArgument, CaseIterable { case `return`, rise }
-
     func validate() throws {
         if let path = annotate, !["csv", "sav", "dta"].contains(Self.fileExtension(path)) {
             throw ValidationError("--annotate: unknown file type for '\(path)' (use .csv, .sav or .dta)")
@@ -64,30 +43,12 @@ struct RupturesCommand: ParsableCommand {
         if let path = episodes, Self.fileExtension(path) != "csv" {
             throw ValidationError("--episodes: the episode table is written as .csv, not '\(path)'")
         }
-        if tolerance != nil && repair == .rise {
-            throw ValidationError("--tolerance applies to --repair return, not rise")
-        }
     }
 
     static func fileExtension(_ path: String) -> String { URL(fileURLWithPath: path).pathExtension.lowercased() }
 
-    /// The preset with the options on top.
-    func chosenCriterion() throws -> RuptureCriterion {
-        var c = try RuptureCriterion.preset(named: criterion)
-        if let threshold { c.threshold = c.threshold.with(amount: threshold) }
-        switch repair {
-        case .rise?: c.repair = .rise
-        case .return?: c.repair = .returnToLevel(tolerance: tolerance ?? 0)
-        case nil: if let tolerance { c.repair = .returnToLevel(tolerance: tolerance) }
-        }
-        if let window { c.window = window }
-        if let reference { c.reference = reference }
-        if let gaps { c.gaps = gaps }
-        return c
-    }
-
     func run() throws {
-        let chosen = try chosenCriterion()
+        let chosen = try criterionOptions.chosen()
         let panel = try input.loadPanel()
         let raters = try rater.isEmpty ? Rater.allianceRaters(in: panel) : rater.map { try Rater.named($0, in: panel) }
         guard !raters.isEmpty else {
@@ -109,6 +70,3 @@ struct RupturesCommand: ParsableCommand {
         print(printed, terminator: "")
     }
 }
-
-extension RuptureReference: ExpressibleByArgument {}
-extension GapHandling: ExpressibleByArgument {}

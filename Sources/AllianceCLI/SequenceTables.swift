@@ -23,7 +23,7 @@ enum SequenceTables {
         t.append([.text("Events, n"), .integer(coded.eventCount)])
         t.append([.text("Events per session, M"), number(perSession.mean)])
         t.append([.text("Events per session, SD"), number(perSession.standardDeviation)])
-        t.append([.text("Events per session, range"), DescribeCommand.range(perSession, decimals: 0)])
+        t.append([.text("Events per session, range"), PanelDescriptionTables.range(perSession, decimals: 0)])
         t.append([.text("Rupture episodes, n"), .integer(r.episodes.count)])
         t.append([.text("Resolved episodes, n"), .integer(r.moves.resolvedEpisodes)])
         t.notes = ["Events as coded by the observer (\(coded.source)), codes and categories from \(coded.codebook.source)."]

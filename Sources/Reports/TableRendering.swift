@@ -110,6 +110,15 @@ struct LaTeXTableRenderer {
             case "^": out += "\\textasciicircum{}"
             case "<": out += "$<$"
             case ">": out += "$>$"
+            // Symbols pdfLaTeX's UTF-8 input does not know outside math mode.
+            case "κ": out += "$\\kappa$"
+            case "χ": out += "$\\chi$"
+            case "≥": out += "$\\geq$"
+            case "≤": out += "$\\leq$"
+            case "→": out += "$\\rightarrow$"
+            case "×": out += "$\\times$"
+            case "±": out += "$\\pm$"
+            case "−": out += "$-$"
             default: out.append(ch)
             }
         }

@@ -1,3 +1,4 @@
+import Numerics
 import SessionData
 
 /// Everything `alliance ruptures` reports, and its JSON: the criterion with every parameter in

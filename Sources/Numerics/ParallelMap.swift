@@ -3,8 +3,8 @@ import Dispatch
 extension Array where Element: Sendable {
     /// `map` with the elements processed concurrently (one task per element, as many at a time as
     /// there are cores); results keep the elements' order, and the first error (in element order)
-    /// is rethrown. Used for raters and criteria, which share nothing but read-only inputs.
-    func concurrentMap<T: Sendable>(_ transform: @Sendable (Element) throws -> T) throws -> [T] {
+    /// is rethrown. Used for raters, criteria and models, which share nothing but read-only inputs.
+    public func concurrentMap<T: Sendable>(_ transform: @Sendable (Element) throws -> T) throws -> [T] {
         let slots = ResultSlots<T>(count: count)
         let elements = self
         DispatchQueue.concurrentPerform(iterations: count) { k in

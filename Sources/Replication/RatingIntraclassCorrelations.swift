@@ -1,22 +1,23 @@
 import MixedModels
+import Reports
 import SessionData
 
 /// The intraclass correlations of one rating, from an empty random-intercept model fitted by REML:
 /// `rating ~ 1 + (1 | patient)`, or with a therapist column `rating ~ 1 + (1 | therapist/patient)`
 /// (patients nested in therapists). ICC = the share of the rating's variance between patients
 /// (or therapists), tau^2 / (sum of tau^2 + sigma^2).
-struct RatingIntraclassCorrelations: Encodable {
-    let rating: String
-    let formula: String
+public struct RatingIntraclassCorrelations: Sendable, Encodable {
+    public let rating: String
+    public let formula: String
     /// Between patients (within therapists when there are therapists).
-    let patient: Double?
+    public let patient: Double?
     /// Between therapists; nil without a therapist column.
-    let therapist: Double?
+    public let therapist: Double?
     /// Why the model could not be fitted, if it could not.
-    let problem: String?
-    let singular: Bool
+    public let problem: String?
+    public let singular: Bool
 
-    init(panel: Panel, rating: String) {
+    public init(panel: Panel, rating: String) {
         self.rating = rating
         let patientName = Self.quoted(panel.column(for: .patient)!)
         let therapistColumn = panel.therapistIDs.count >= 2 ? panel.column(for: .therapist) : nil
@@ -45,7 +46,7 @@ struct RatingIntraclassCorrelations: Encodable {
     enum CodingKeys: String, CodingKey { case rating, formula, patient, therapist, problem, singular }
 
     /// Every key always present; unknown values are null.
-    func encode(to encoder: any Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(rating, forKey: .rating)
         try c.encode(formula, forKey: .formula)
@@ -60,5 +61,23 @@ struct RatingIntraclassCorrelations: Encodable {
         let syntactic = (name.first.map { $0.isLetter || $0 == "." } ?? false)
             && name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "." || $0 == "_" }
         return syntactic ? name : "`\(name)`"
+    }
+
+    /// The table of `alliance describe`: one row per rating.
+    public static func table(_ iccs: [RatingIntraclassCorrelations]) -> Table {
+        let withTherapists = iccs.contains { $0.therapist != nil }
+        var columns = [TableColumn("Rating", alignment: .left), TableColumn("ICC patient")]
+        if withTherapists { columns.append(TableColumn("ICC therapist")) }
+        var t = Table(title: "Table 4. Intraclass correlations", name: "icc", columns: columns)
+        var notes = [String]()
+        for icc in iccs {
+            var cells: [Cell] = [.text(icc.rating), icc.patient.map { .bounded($0, decimals: 2) } ?? .text("NA")]
+            if withTherapists { cells.append(icc.therapist.map { .bounded($0, decimals: 2) } ?? .text("NA")) }
+            t.append(cells)
+            if let problem = icc.problem { notes.append("\(icc.rating): not estimable (\(problem)).") }
+            if icc.singular { notes.append("\(icc.rating): singular fit (a variance estimated as zero).") }
+        }
+        t.notes = ["Share of each rating's variance between patients\(withTherapists ? " (within therapists) and between therapists" : ""), from the REML model \(iccs.first?.formula ?? "")\(withTherapists ? "; with few therapists the therapist share is imprecise" : "")."] + notes
+        return t
     }
 }

@@ -1,11 +1,10 @@
-import Reports
 import Ruptures
 import SessionData
 
 /// The publication tables of `alliance ruptures`: ruptures and repairs by rater, agreement
 /// between raters, and the sensitivity of the prevalence to the criterion.
-enum RuptureTables {
-    static func all(_ report: RuptureReport) -> [Table] {
+public enum RuptureTables {
+    public static func all(_ report: RuptureReport) -> [Table] {
         var tables = [summary(report)]
         if !report.agreement.isEmpty { tables.append(agreement(report)) }
         if let sensitivity = report.sensitivity { tables.append(self.sensitivity(sensitivity, raters: report.raters)) }
@@ -13,7 +12,7 @@ enum RuptureTables {
     }
 
     /// `drop from the previous session >= 1 point; repair: return to the pre-rupture level by the end of treatment`.
-    static func describe(_ c: RuptureCriterion) -> String {
+    public static func describe(_ c: RuptureCriterion) -> String {
         let reference: String
         switch c.reference {
         case .previousSession: reference = c.multiSessionDeclines ? "decline over one or more sessions from the last peak" : "drop from the previous session"
@@ -37,7 +36,7 @@ enum RuptureTables {
         }
     }
 
-    static func summary(_ report: RuptureReport) -> Table {
+    public static func summary(_ report: RuptureReport) -> Table {
         let raters = report.raters
         var t = Table(title: "Table 1. Ruptures and repairs by rater (criterion: \(report.criterion.name))", name: "ruptures",
                       columns: [TableColumn("", alignment: .left)] + raters.map { TableColumn(Rater(name: $0.rater, column: $0.column).heading) })
@@ -86,7 +85,7 @@ enum RuptureTables {
         return t
     }
 
-    static func agreement(_ report: RuptureReport) -> Table {
+    public static func agreement(_ report: RuptureReport) -> Table {
         var t = Table(title: "Table 2. Agreement between raters on rupture sessions", name: "rupture-agreement", columns: [
             TableColumn("Raters", alignment: .left), TableColumn("Sessions"), TableColumn("Both"), TableColumn("First only"),
             TableColumn("Second only"), TableColumn("Neither"), TableColumn("Agreement"), TableColumn("κ"),
@@ -101,7 +100,7 @@ enum RuptureTables {
         return t
     }
 
-    static func sensitivity(_ s: SensitivityAnalysis, raters: [RaterSummary]) -> Table {
+    public static func sensitivity(_ s: SensitivityAnalysis, raters: [RaterSummary]) -> Table {
         var t = Table(title: "Table 3. Ruptures under each criterion", name: "rupture-sensitivity", columns: [
             TableColumn("Criterion", alignment: .left), TableColumn("Threshold", alignment: .left), TableColumn("Patients judged"),
             TableColumn("With rupture, %"), TableColumn("Ruptures, n"), TableColumn("Repaired, %"),

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Ruptures
+
+/// The rupture criterion: a preset and the options that override its parameters, shared by
+/// `alliance ruptures` and `alliance replicate`.
+struct CriterionOptions: ParsableArguments {
+    @Option(help: "Criterion: drop, rci, stiles-2sd, strauss-1sd, gumz or sudden-loss.")
+    var criterion: String = "drop"
+
+    @Option(help: "The criterion's amount: points (drop), k (SD criteria), z (rci, sudden-loss).")
+    var threshold: Double?
+
+    @Option(help: "Repair rule: return (regain the pre-rupture level) or rise (rise by the threshold).")
+    var repair: RepairChoice?
+
+    @Option(help: "With --repair return: count a rating within this many points of the pre-rupture level as regaining it.")
+    var tolerance: Double?
+
+    @Option(help: "Sessions after the onset within which a repair must come (default: by the end of treatment).")
+    var window: Int?
+
+    @Option(help: "What a rupture is measured against: previous, person-mean, earlier-mean or trend.")
+    var reference: RuptureReference?
+
+    @Option(help: "Missing sessions: break (compare only consecutive sessions) or bridge (compare with the last observed).")
+    var gaps: GapHandling?
+
+    enum RepairChoice: String, ExpressibleByArgument, CaseIterable { case `return`, rise }
+
+    func validate() throws {
+        if tolerance != nil && repair == .rise {
+            throw ValidationError("--tolerance applies to --repair return, not rise")
+        }
+    }
+
+    /// The preset with the options on top.
+    func chosen() throws -> RuptureCriterion {
+        var c = try RuptureCriterion.preset(named: criterion)
+        if let threshold { c.threshold = c.threshold.with(amount: threshold) }
+        switch repair {
+        case .rise?: c.repair = .rise
+        case .return?: c.repair = .returnToLevel(tolerance: tolerance ?? 0)
+        case nil: if let tolerance { c.repair = .returnToLevel(tolerance: tolerance) }
+        }
+        if let window { c.window = window }
+        if let reference { c.reference = reference }
+        if let gaps { c.gaps = gaps }
+        return c
+    }
+}
+
+extension RuptureReference: ExpressibleByArgument {}
+extension GapHandling: ExpressibleByArgument {}

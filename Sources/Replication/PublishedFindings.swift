@@ -1,0 +1,127 @@
+import MixedModels
+import Ruptures
+
+/// Step 7: what Gidhagen, Holmqvist & Falkenström (2025) reported, next to what this dataset
+/// shows, so that a replicator sees at once what holds.
+///
+/// The published figures are the paper's, as the public clinical summary relays them (PPRNet
+/// clinical summary by G. Tasca, 3 Dec 2025; research notes 0.1): the full text was not available
+/// to us, so only what the summary states is here, and no more precision than it gives:
+/// - 52% of patients reported at least one rupture, and 73% of the therapist-rated series (one
+///   per patient: 73% of 6 therapists is not a whole number; research notes 0.1 [I]) [P];
+/// - the alliance rose significantly across sessions [V] (the rater is not stated: compared with
+///   each rater's growth model);
+/// - patient-rated ruptures predicted higher distress at the next session; therapist-rated ones
+///   did not [P];
+/// - repairs rated by either patients or therapists predicted lower distress at the next
+///   session [P].
+///
+/// How "holds" is judged [I]: a published proportion holds when it lies within this dataset's
+/// Wilson 95% CI; a published effect holds when this dataset's estimate has the same sign and is
+/// significant at α = .05 (two-sided), and a published null effect holds when p >= .05.
+/// Effects are compared with the per-rater lagged models of the chosen criterion.
+public struct PublishedFindings: Sendable {
+    public static let citation = "Gidhagen, Holmqvist & Falkenström (2025), Psychotherapy Research, doi:10.1080/10503307.2025.2569043"
+    public static let source = "Published figures as the PPRNet clinical summary of the paper (Tasca, 3 December 2025) reports them; the paper's full text was not available."
+    public static let alpha = 0.05
+
+    /// What the paper reported for one finding.
+    public enum Published: Sendable, Equatable {
+        /// A proportion of patients.
+        case proportion(Double)
+        /// An effect in a direction (+1 higher, -1 lower), significant.
+        case significant(direction: Int)
+        /// An effect that was not significant (direction not reported).
+        case notSignificant
+    }
+
+    /// One line of the comparison.
+    public struct Comparison: Sendable, Encodable {
+        public let finding: String
+        public let published: Published
+        /// This dataset's proportion with its Wilson CI, or its effect; nil when the step did not run.
+        public let proportion: Double?
+        public let interval: WilsonInterval?
+        public let effect: FixedEffectEstimate?
+        /// Whether the published finding holds here; nil when it cannot be judged (with `unavailable`).
+        public let holds: Bool?
+        public let unavailable: String?
+
+        /// `52%`, `positive, p < .05`, `negative, p < .05`, `n.s.`.
+        public var publishedText: String {
+            switch published {
+            case .proportion(let p): return "\(Int((100 * p).rounded()))%"
+            case .significant(let d): return "\(d > 0 ? "positive" : "negative"), p < .05"
+            case .notSignificant: return "n.s."
+            }
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case finding, published, this_dataset, ci_lower, ci_upper, estimate, p, holds, unavailable
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(finding, forKey: .finding)
+            try c.encode(publishedText, forKey: .published)
+            try c.encode(proportion, forKey: .this_dataset)
+            try c.encode(interval?.lower, forKey: .ci_lower)
+            try c.encode(interval?.upper, forKey: .ci_upper)
+            try c.encode(effect?.estimate, forKey: .estimate)
+            try c.encode(effect?.p, forKey: .p)
+            try c.encode(holds, forKey: .holds)
+            try c.encode(unavailable, forKey: .unavailable)
+        }
+    }
+
+    public let comparisons: [Comparison]
+
+    /// Compares the paper's findings with `ruptures` (prevalence), `growth` and the per-rater
+    /// `lagged` models of this dataset. Raters missing from the data are listed as not judged.
+    init(ruptures: RuptureReport, growth: [GrowthModel], lagged: [LaggedModel]) {
+        var out = [Comparison]()
+        for (rater, published) in [("patient", 0.52), ("therapist", 0.73)] {
+            let finding = "Patients with a \(rater)-rated rupture"
+            if let s = ruptures.raters.first(where: { $0.rater == rater }), let p = s.prevalence, let ci = s.prevalenceCI {
+                out.append(Comparison(finding: finding, published: .proportion(published), proportion: p, interval: ci,
+                                      effect: nil, holds: ci.lower <= published && published <= ci.upper, unavailable: nil))
+            } else {
+                out.append(Self.notJudged(finding, .proportion(published), "no \(rater)-rated alliance, or no patient judged"))
+            }
+        }
+        for rater in ["patient", "therapist"] {
+            let finding = "Alliance growth (\(rater)-rated)"
+            let model = growth.first { $0.rater == rater }
+            out.append(Self.effect(finding, .significant(direction: 1), model?.slope,
+                                   unavailable: model?.outcome.reason ?? "no \(rater)-rated alliance"))
+        }
+        let expected: [(LaggedEffect.Event, String, Published)] = [
+            (.rupture, "patient", .significant(direction: 1)), (.rupture, "therapist", .notSignificant),
+            (.repair, "patient", .significant(direction: -1)), (.repair, "therapist", .significant(direction: -1)),
+        ]
+        for (event, rater, published) in expected {
+            let finding = "\(rater.prefix(1).uppercased() + rater.dropFirst())-rated \(event.rawValue), distress at t + 1"
+            let effect = lagged.first { $0.raters.rawValue == rater && $0.distress == .observed }?.effect(event, rater: rater)
+            out.append(Self.effect(finding, published, effect?.estimate,
+                                   unavailable: effect?.unavailable ?? "no \(rater)-rated alliance"))
+        }
+        comparisons = out
+    }
+
+    private static func effect(_ finding: String, _ published: Published, _ e: FixedEffectEstimate?, unavailable: String) -> Comparison {
+        guard let e else { return notJudged(finding, published, unavailable) }
+        let holds: Bool
+        switch published {
+        case .significant(let direction): holds = e.p < alpha && (e.estimate > 0 ? 1 : -1) == direction
+        case .notSignificant: holds = e.p >= alpha
+        case .proportion: holds = false
+        }
+        return Comparison(finding: finding, published: published, proportion: nil, interval: nil, effect: e,
+                          holds: holds, unavailable: nil)
+    }
+
+    private static func notJudged(_ finding: String, _ published: Published, _ reason: String) -> Comparison {
+        Comparison(finding: finding, published: published, proportion: nil, interval: nil, effect: nil,
+                   holds: nil, unavailable: reason)
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Reports
+
+/// The replication as documents: the report (terminal text or Markdown), the tables in LaTeX and
+/// one CSV each, `results.json`, and the SVG figures. Everything is rendered in memory; writing
+/// is the caller's (all files at once, after every number is computed).
+public struct ReplicationReport: Sendable {
+    public let analysis: ReplicationAnalysis
+    /// A sentence about the data shown under the title (the bundled data say they are synthetic).
+    public let dataNote: String?
+    public let tables: [Table]
+    public let figures: [Figure]
+    /// Figures that could not be drawn on these data, with the reason.
+    public let figuresNotDrawn: [String]
+
+    /// An SVG figure and the file it goes to.
+    public struct Figure: Sendable {
+        public let fileName: String
+        public let svg: String
+    }
+
+    public init(analysis: ReplicationAnalysis, dataNote: String? = nil) {
+        self.analysis = analysis
+        self.dataNote = dataNote
+        tables = ReplicationTables.all(analysis)
+        (figures, figuresNotDrawn) = ReplicationFigures.all(analysis)
+    }
+
+    /// The steps of the analysis and the tables (by name) each shows.
+    static let steps: [(title: String, tables: [String])] = [
+        ("1. Sample", ["sample"]),
+        ("2. Descriptives by rater", ["ratings", "icc", "alliance-correlation"]),
+        ("3. Ruptures and repairs", ["ruptures", "rupture-agreement"]),
+        ("4. Alliance growth", ["growth"]),
+        ("5. Lagged models", ["lagged"]),
+        ("6. Sensitivity", ["sensitivity"]),
+        ("7. Published vs this dataset", ["published"]),
+    ]
+
+    var heading: [String] {
+        let a = analysis
+        var lines = ["Replication of \(PublishedFindings.citation):",
+                     "\"Rupture and repair in the working alliance among patients with substance use disorder\"",
+                     "",
+                     "Data: \(a.panel.source)"]
+        if let dataNote { lines.append(dataNote) }
+        lines += ["Criterion: \(a.criterion.name) (\(RuptureTables.describe(a.criterion)))",
+                  "Therapists: \(a.therapists.reason)"]
+        return lines
+    }
+
+    /// The report for the terminal (`format` text) or for `report.md` (markdown); LaTeX and CSV
+    /// give the tables alone.
+    public func rendered(as format: TableFormat) -> String {
+        switch format {
+        case .text:
+            var out = heading.joined(separator: "\n") + "\n"
+            for step in Self.steps {
+                out += "\n" + step.title + "\n" + String(repeating: "=", count: step.title.count) + "\n\n"
+                out += tables(step.tables).map { $0.rendered(as: .text) }.joined(separator: "\n")
+            }
+            return out
+        case .markdown:
+            var out = "# " + heading[0] + " " + heading[1] + "\n\n" + heading.dropFirst(3).map { $0 + "  " }.joined(separator: "\n") + "\n"
+            for step in Self.steps {
+                out += "\n## " + step.title + "\n\n"
+                out += tables(step.tables).map { $0.rendered(as: .markdown) }.joined(separator: "\n")
+            }
+            out += "\n## Figures\n\n" + figures.map { "![\($0.fileName)](\($0.fileName))" }.joined(separator: "\n\n") + "\n"
+            if !figuresNotDrawn.isEmpty { out += "\n" + figuresNotDrawn.map { "Not drawn: \($0)." }.joined(separator: "\n") + "\n" }
+            return out
+        case .latex:
+            return "% Tables of the replication (\(analysis.panel.source)). Needs \\usepackage{booktabs}.\n\n"
+                + tables.map { $0.rendered(as: .latex) }.joined(separator: "\n")
+        case .csv:
+            return tables.map { $0.rendered(as: .csv) }.joined(separator: "\n")
+        }
+    }
+
+    private func tables(_ names: [String]) -> [Table] {
+        names.compactMap { name in tables.first { $0.name == name } }
+    }
+
+    public func json() throws -> String {
+        try JSONOutput.string(ReplicationResults(analysis: analysis, dataNote: dataNote))
+    }
+
+    /// Every file of `--out DIR`, by name: `report.md`, `tables.tex`, `<table>.csv` for each
+    /// table, `results.json`, and the figures.
+    public func files() throws -> [(name: String, contents: String)] {
+        var out: [(String, String)] = [("report.md", rendered(as: .markdown)), ("tables.tex", rendered(as: .latex)),
+                                       ("results.json", try json())]
+        out += tables.map { ("\($0.name).csv", $0.rendered(as: .csv)) }
+        out += figures.map { ($0.fileName, $0.svg) }
+        return out
+    }
+}

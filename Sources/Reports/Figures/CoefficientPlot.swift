@@ -1,0 +1,105 @@
+/// Estimates with their confidence intervals as points on horizontal bars ("forest" or
+/// coefficient plot), in side-by-side panels that share the x axis and the row labels: the
+/// lagged effects of ruptures and repairs under each rupture criterion, observed and detrended.
+/// A vertical line marks zero (no effect).
+public struct CoefficientPlot: Sendable {
+    /// One estimate and its interval.
+    public struct Estimate: Sendable {
+        public var value: Double
+        public var lower: Double
+        public var upper: Double
+
+        public init(value: Double, lower: Double, upper: Double) {
+            self.value = value
+            self.lower = lower
+            self.upper = upper
+        }
+    }
+
+    /// A set of estimates in one color (one per row; nil where there is none).
+    public struct Series: Sendable {
+        public var name: String
+        public var color: String
+        public var estimates: [Estimate?]
+
+        public init(name: String, color: String, estimates: [Estimate?]) {
+            self.name = name
+            self.color = color
+            self.estimates = estimates
+        }
+    }
+
+    public struct Panel: Sendable {
+        public var title: String
+        public var series: [Series]
+
+        public init(title: String, series: [Series]) {
+            self.title = title
+            self.series = series
+        }
+    }
+
+    public var title: String
+    public var xTitle: String
+    /// Row labels, top to bottom, shared by every panel.
+    public var rows: [String]
+    public var panels: [Panel]
+    public var panelWidth: Double = 210
+    public var rowHeight: Double = 30
+
+    public init(title: String, xTitle: String, rows: [String], panels: [Panel]) {
+        self.title = title
+        self.xTitle = xTitle
+        self.rows = rows
+        self.panels = panels
+    }
+
+    public func svg(description: String? = nil) -> SVGDocument {
+        let labelWidth = 8 + 6.4 * Double(rows.map(\.count).max() ?? 4)
+        let (top, gap) = (78.0, 18.0)
+        let plotHeight = rowHeight * Double(max(rows.count, 1))
+        let width = labelWidth + Double(panels.count) * (panelWidth + gap) + 12
+        let height = top + plotHeight + 56
+        var svg = SVGDocument(width: width, height: height, title: title, description: description)
+        svg.text(title, at: (width / 2, 22), size: 15, anchor: .middle, bold: true)
+
+        // Legend: one entry per series name (the same in every panel).
+        var x = labelWidth
+        var seen = [String]()
+        for s in panels.flatMap(\.series) where !seen.contains(s.name) {
+            seen.append(s.name)
+            svg.line(from: (x, 44), to: (x + 16, 44), stroke: .init(s.color, width: 2))
+            svg.circle(center: (x + 8, 44), radius: 3.2, fill: s.color)
+            svg.text(s.name, at: (x + 22, 48), size: 11)
+            x += 40 + Double(s.name.count) * 6.2
+        }
+
+        let values = panels.flatMap { $0.series.flatMap { $0.estimates.compactMap { $0 }.flatMap { [$0.lower, $0.upper] } } }.filter(\.isFinite)
+        let xDomain = (min(0, values.min() ?? -1), max(0, values.max() ?? 1))
+        for (k, panel) in panels.enumerated() {
+            let frame = PlotFrame(left: labelWidth + Double(k) * (panelWidth + gap), top: top, width: panelWidth, height: plotHeight,
+                                  xDomain: xDomain, yDomain: (0, Double(max(rows.count, 1))), niceY: false)
+            svg.text(panel.title, at: (frame.left + frame.width / 2, top - 10), size: 12, anchor: .middle, bold: true)
+            for v in frame.x.ticks() {
+                svg.line(from: (frame.x(v), top), to: (frame.x(v), top + plotHeight), stroke: .init(Palette.grid, width: 1))
+            }
+            frame.drawAxes(into: &svg, xTitle: nil, yTitle: nil, yTicks: [], grid: false)
+            svg.line(from: (frame.x(0), top), to: (frame.x(0), top + plotHeight), stroke: .init(Palette.muted, width: 1, dash: "4 3"))
+            let n = Double(panel.series.count)
+            for (s, series) in panel.series.enumerated() {
+                for (r, estimate) in series.estimates.enumerated() {
+                    guard let e = estimate, e.value.isFinite, e.lower.isFinite, e.upper.isFinite else { continue }
+                    // Series sit side by side within the row, top to bottom.
+                    let y = top + rowHeight * (Double(r) + (Double(s) + 1) / (n + 1))
+                    svg.line(from: (frame.x(e.lower), y), to: (frame.x(e.upper), y), stroke: .init(series.color, width: 1.6))
+                    svg.circle(center: (frame.x(e.value), y), radius: 3.2, fill: series.color)
+                }
+            }
+        }
+        for (r, label) in rows.enumerated() {
+            svg.text(label, at: (labelWidth - 8, top + rowHeight * (Double(r) + 0.5) + 4), size: 11, anchor: .end)
+        }
+        svg.text(xTitle, at: (labelWidth + Double(panels.count) * (panelWidth + gap) / 2, height - 12), size: 12, anchor: .middle)
+        return svg
+    }
+}
