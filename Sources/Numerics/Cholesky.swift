@@ -22,12 +22,15 @@ public struct Cholesky: Sendable {
         var uplo = lapackChar("L")
         var n = Int32(a.rows), lda = Int32(max(1, a.rows)), info: Int32 = 0
         if n > 0 {
+            let order = a.rows
             l.elements.withUnsafeMutableBufferPointer { p in
                 dpotrf_(&uplo, &n, p.baseAddress, &lda, &info, 1)
+                // dpotrf leaves the upper triangle as it was; clear it so the factor is L alone.
+                for j in 1..<max(1, order) { for i in 0..<j { p[i + j * order] = 0 } }
             }
         }
         try checkLapackInfo(info, routine: "dpotrf") { .notPositiveDefinite(column: $0) }
-        self.factor = l.lowerTriangle
+        self.factor = l
     }
 
     /// The order of the factored matrix.

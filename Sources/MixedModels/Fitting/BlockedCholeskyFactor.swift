@@ -205,7 +205,8 @@ final class BlockedCholeskyFactor {
                         for s in 0..<kj { block[s + s * kj] += 1 }
                     }
                 } else {
-                    diagonal[j].update(repeating: 0)
+                    // Only the lower triangle is ever read (dpotrf 'L', triangular solves).
+                    for c in 0..<q { (d + c * q + c).update(repeating: 0, count: q - c) }
                     var scratch = [Double](repeating: 0, count: kj * kj)
                     for c in 0..<levels[j] {
                         scratch.withUnsafeMutableBufferPointer { s in
