@@ -1,3 +1,4 @@
+import Ruptures
 import MixedModels
 
 /// One focal effect of a lagged model: a rater's rupture or repair at session t on distress at

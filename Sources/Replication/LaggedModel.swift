@@ -1,3 +1,4 @@
+import Ruptures
 import MixedModels
 
 /// Step 5: distress at the next session on this session's rupture and repair (research notes 2.3,
@@ -15,7 +16,7 @@ import MixedModels
 ///
 /// With `.detrended` distress, outcome and lag are the residuals from each patient's own OLS line
 /// on session number (Falkenström et al. 2017: estimates depend on whether variables are
-/// detrended): `distress_detrended_next ~ rupture_r + repair_r + distress_detrended + session + ...`.
+/// detrended): `distress_next_detrended ~ rupture_r + repair_r + distress_detrended + session + ...`.
 ///
 /// Known limits (research notes 2.1, 2.3): an observed person mean carries Nickell/Lüdtke bias
 /// with ~16 sessions; a repair is by construction a rise after a low point, so regression to the
@@ -46,7 +47,7 @@ public struct LaggedModel: Sendable {
             return therapists.formula(response: "distress_next", fixed: indicators + ["distress_within", "session"],
                                       random: ["(1 | patient)"])
         case .detrended:
-            return therapists.formula(response: "distress_detrended_next", fixed: indicators + ["distress_detrended", "session"],
+            return therapists.formula(response: "distress_next_detrended", fixed: indicators + ["distress_detrended", "session"],
                                       random: ["(1 | patient)"])
         }
     }

@@ -115,7 +115,7 @@ import Testing
                 #expect(cell.prevalence.prevalence == direct.rows[k].raters[j].prevalence)
                 let r = cell.rater
                 let observed = try LinearMixedModel(formula: "distress_next ~ rupture_\(r) + repair_\(r) + distress_within + session + factor(therapist) + (1 | patient)", data: table).fit()
-                let detrended = try LinearMixedModel(formula: "distress_detrended_next ~ rupture_\(r) + repair_\(r) + distress_detrended + session + factor(therapist) + (1 | patient)", data: table).fit()
+                let detrended = try LinearMixedModel(formula: "distress_next_detrended ~ rupture_\(r) + repair_\(r) + distress_detrended + session + factor(therapist) + (1 | patient)", data: table).fit()
                 expectSameFixedEffects(cell.observed.outcome.fit, observed)
                 expectSameFixedEffects(cell.detrended.outcome.fit, detrended)
             }

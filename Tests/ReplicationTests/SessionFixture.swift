@@ -96,7 +96,7 @@ struct SessionFixture {
         let detrended = distressDetrended
         var byKey = [String: Double]()
         for (k, r) in records.enumerated() { byKey["\(r.patient)#\(r.session)"] = detrended[k] }
-        names += ["distress_detrended", "distress_detrended_next"]
+        names += ["distress_detrended", "distress_next_detrended"]
         columns += [.numeric(detrended), .numeric(records.map { byKey["\($0.patient)#\($0.session + 1)"] ?? .nan })]
         for (name, values) in indicators.sorted(by: { $0.key < $1.key }) {
             names.append(name)

@@ -17,7 +17,7 @@ import SessionData
         let panel = try Panel(file: SessionFile(table: sample.table))
         let result = try RuptureDetector(criterion: cell.analysis.criterion.criterion)
             .detect(in: panel, rater: Rater(name: "therapist", column: "alliance_therapist"))
-        let table = try AnalysisData(panel: panel).table(rater: .therapist, result: result)
+        let table = try SessionVariables(panel: panel).table(for: result, allianceColumn: "alliance_therapist")
         let model = try LinearMixedModel(formula: Estimator.detrended.formula, data: table)
         model.threads = 1
         let fit = try model.fit()

@@ -1,9 +1,11 @@
+import Ruptures
 import MixedModels
 import Tabular
 import Yams
 
 /// A model a power study fits to every simulated dataset, once per rater: an lme4 formula over
-/// the variables of `AnalysisData` (`rupture` and `repair` are that rater's detected indicators).
+/// the variables of `SessionVariables.table(for:allianceColumn:)` (`alliance`, `rupture` and `repair` are that
+/// rater's rating and detected indicators).
 /// Its focal terms are the fixed effects of `rupture` and `repair` whose true values are the
 /// process's `ruptureEffect` and `repairEffect` for that rater.
 ///
@@ -46,15 +48,15 @@ public struct Estimator: Sendable, Equatable {
         self.focalTerms = focalTerms
     }
 
-    /// A user's estimator: `formula` must parse, read only variables of `AnalysisData`, and
+    /// A user's estimator: `formula` must parse, read only variables of `SessionVariables.raterTableVariables`, and
     /// read `rupture` or `repair` (or both). Errors name `field` at `location`.
     init(name: String, formula: String, field: String, location: String) throws {
         func fail(_ message: String) -> DataError { DataError(location: location, message: "field '\(field)': \(message)") }
         let parsed: ModelFormula
         do { parsed = try ModelFormula(formula) } catch let error as FormulaError { throw fail(error.message) }
         let variables = parsed.variableNames
-        if let unknown = variables.first(where: { !AnalysisData.columnNames.contains($0) }) {
-            throw fail("the formula reads '\(unknown)', which is not an analysis variable (variables: \(AnalysisData.columnNames.joined(separator: ", ")))")
+        if let unknown = variables.first(where: { !SessionVariables.raterTableVariables.contains($0) }) {
+            throw fail("the formula reads '\(unknown)', which is not an analysis variable (variables: \(SessionVariables.raterTableVariables.joined(separator: ", ")))")
         }
         let focal = FocalTerm.allCases.filter { variables.contains($0.rawValue) }
         guard !focal.isEmpty else { throw fail("the formula must have 'rupture' or 'repair' (or both) among its terms") }

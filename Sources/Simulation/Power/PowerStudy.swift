@@ -20,7 +20,7 @@ public struct ReplicationUnit: Sendable, Hashable, Comparable {
 }
 
 /// A power study: `replications` replications of every cell of a configuration, each simulated,
-/// analysed and recorded (`Replication`), run on several threads, optionally one shard of them.
+/// analysed and recorded (`SimulatedReplication`), run on several threads, optionally one shard of them.
 ///
 /// Reproducibility: a replication's records depend only on (seed, cell, replication), never on
 /// the thread that ran it or on which other replications ran, so any split of the units over
@@ -61,7 +61,7 @@ public struct PowerStudy: Sendable {
 
     /// The records of one unit.
     public func records(of unit: ReplicationUnit) -> [FitRecord] {
-        Replication(cell: configuration.cells[unit.cell - 1], number: unit.replication, seed: seed).records()
+        SimulatedReplication(cell: configuration.cells[unit.cell - 1], number: unit.replication, seed: seed).records()
     }
 
     /// Runs `units` on `threads` threads (BLAS held to one thread meanwhile) and returns their

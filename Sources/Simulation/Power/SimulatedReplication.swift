@@ -11,7 +11,7 @@ import Tabular
 /// Nothing here is shared between replications, so replications can run on any thread in any
 /// order with the same result. Each model runs its own finite differences on one thread
 /// (`threads = 1`), since replications already run side by side.
-struct Replication {
+struct SimulatedReplication {
     let cell: StudyCell
     let number: Int
     let seed: UInt64
@@ -21,11 +21,11 @@ struct Replication {
     /// estimated) is a record with the reason, never an error.
     func records() -> [FitRecord] {
         let analysis = cell.analysis
-        let panel: Panel, data: AnalysisData
+        let panel: Panel, data: SessionVariables
         do {
             let sample = try SimulatedSample(process: cell.process, seed: seed, path: [UInt64(cell.number), UInt64(number)])
             panel = try Panel(file: SessionFile(table: sample.table), scales: scales)
-            data = try AnalysisData(panel: panel)
+            data = try SessionVariables(panel: panel)
         } catch {
             return analysis.raters.flatMap { rater in failed(rater: rater, reason: "simulated data: \(error)") }
         }
@@ -35,7 +35,7 @@ struct Replication {
             do {
                 result = try RuptureDetector(criterion: analysis.criterion.criterion)
                     .detect(in: panel, rater: Rater(name: rater.rawValue, column: rater.column))
-                table = try data.table(rater: rater, result: result)
+                table = try data.table(for: result, allianceColumn: rater.column)
             } catch {
                 out += failed(rater: rater, reason: "rupture detection: \(error)")
                 continue
