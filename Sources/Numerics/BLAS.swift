@@ -24,6 +24,7 @@ public enum BLAS {
     public static func gemm(_ a: Matrix, _ transA: Transpose = .none,
                             _ b: Matrix, _ transB: Transpose = .none,
                             alpha: Double = 1, beta: Double = 0, into c: inout Matrix) throws {
+        BLASThreading.applyDefaultPolicy()
         let (m, ka) = transA == .none ? (a.rows, a.columns) : (a.columns, a.rows)
         let (kb, n) = transB == .none ? (b.rows, b.columns) : (b.columns, b.rows)
         guard ka == kb, c.rows == m, c.columns == n else {
@@ -61,6 +62,7 @@ public enum BLAS {
     /// Matrix-vector product, `y <- alpha op(A) x + beta y` (dgemv).
     public static func gemv(_ a: Matrix, _ trans: Transpose = .none, _ x: [Double],
                             alpha: Double = 1, beta: Double = 0, into y: inout [Double]) throws {
+        BLASThreading.applyDefaultPolicy()
         let (m, n) = trans == .none ? (a.rows, a.columns) : (a.columns, a.rows)
         guard x.count == n, y.count == m else {
             throw LinearAlgebraError.dimensionMismatch(
@@ -94,6 +96,7 @@ public enum BLAS {
     /// Only the `triangle` of C is referenced and written.
     public static func syrk(_ a: Matrix, _ trans: Transpose, alpha: Double = 1, beta: Double = 0,
                             into c: inout Matrix, triangle: Triangle = .lower) throws {
+        BLASThreading.applyDefaultPolicy()
         let (n, k) = trans == .none ? (a.rows, a.columns) : (a.columns, a.rows)
         guard c.rows == n, c.columns == n else {
             throw LinearAlgebraError.dimensionMismatch("syrk: result is \(n)x\(n), C is \(c.rows)x\(c.columns)")
@@ -122,6 +125,7 @@ public enum BLAS {
     public static func trsm(_ t: Matrix, triangle: Triangle, transpose trans: Transpose = .none,
                             side: Side = .left, unitDiagonal: Bool = false, alpha: Double = 1,
                             _ b: inout Matrix) throws {
+        BLASThreading.applyDefaultPolicy()
         guard t.isSquare, t.rows == (side == .left ? b.rows : b.columns) else {
             throw LinearAlgebraError.dimensionMismatch(
                 "trsm: T is \(t.rows)x\(t.columns), B is \(b.rows)x\(b.columns)")
@@ -143,6 +147,7 @@ public enum BLAS {
     /// `op(T) y = x`. A zero on T's diagonal throws `.singular`.
     public static func trsv(_ t: Matrix, triangle: Triangle, transpose trans: Transpose = .none,
                             unitDiagonal: Bool = false, _ x: inout [Double]) throws {
+        BLASThreading.applyDefaultPolicy()
         guard t.isSquare, t.rows == x.count else {
             throw LinearAlgebraError.dimensionMismatch("trsv: T is \(t.rows)x\(t.columns), x has \(x.count)")
         }

@@ -7,6 +7,9 @@ import Foundation
 /// side by side (one per core), OpenBLAS's threads would oversubscribe the cores and spend their
 /// time yielding to each other. OpenBLAS's thread count is set through its
 /// `openblas_set_num_threads`, looked up at run time because the reference BLAS does not have it.
+///
+/// Note for tests and benchmarks: results can differ in the last bits between one and several
+/// BLAS threads; alliance's policy keeps them to one except in `multiThreaded` sections.
 public enum BLASThreading {
     private typealias SetThreads = @convention(c) (Int32) -> Void
     private typealias GetThreads = @convention(c) () -> Int32
@@ -14,38 +17,62 @@ public enum BLASThreading {
     private struct Symbols: @unchecked Sendable {
         let set: SetThreads?
         let get: GetThreads?
+        /// The threads OpenBLAS started with (its default: the cores, or OPENBLAS_NUM_THREADS).
+        let available: Int32
     }
 
+    /// OpenBLAS's entry points, looked up once; on first use alliance sets BLAS to one thread
+    /// (its default policy, see `singleThreaded` and `multiThreaded`).
     private static let symbols: Symbols = {
-        guard let handle = dlopen(nil, RTLD_NOW) else { return Symbols(set: nil, get: nil) }
+        guard let handle = dlopen(nil, RTLD_NOW) else { return Symbols(set: nil, get: nil, available: 1) }
         let set = dlsym(handle, "openblas_set_num_threads").map { unsafeBitCast($0, to: SetThreads.self) }
         let get = dlsym(handle, "openblas_get_num_threads").map { unsafeBitCast($0, to: GetThreads.self) }
-        return Symbols(set: set, get: get)
+        let available = get?() ?? 1
+        set?(1)
+        return Symbols(set: set, get: get, available: available)
     }()
 
     /// The name of the BLAS in use, as far as it can be told.
     public static var implementation: String { symbols.set == nil ? "reference BLAS" : "OpenBLAS" }
 
     private static let lock = NSLock()
-    private static nonisolated(unsafe) var singleThreadedSections = 0
-    private static nonisolated(unsafe) var savedThreads: Int32 = 1
+    private static nonisolated(unsafe) var multiThreadedSections = 0
 
-    /// Runs `body` with BLAS limited to one thread (no effect on a BLAS without threads), for code
-    /// that runs several BLAS calls in parallel itself. Nested and concurrent uses are counted, and
-    /// the previous thread count comes back when the last one ends.
-    public static func singleThreaded<T>(_ body: () throws -> T) rethrows -> T {
-        guard let set = symbols.set, let get = symbols.get else { return try body() }
+    /// Makes sure the default policy (one BLAS thread) is in force. Numerics' entry points call
+    /// this; it costs one check after the first call.
+    @inline(__always)
+    public static func applyDefaultPolicy() { _ = symbols }
+
+    /// alliance's policy: BLAS runs on one thread, because alliance parallelizes its own work
+    /// (replications, finite differences) and because on the small and medium matrices of most
+    /// models OpenBLAS's threads cost more in waking and yielding than they save. Only a single
+    /// large dense factorization (crossed random effects with many levels) gains from BLAS's
+    /// threads; `multiThreaded` runs `body` with all of them. Nested uses are counted.
+    public static func multiThreaded<T>(_ body: () throws -> T) rethrows -> T {
+        guard let set = symbols.set, symbols.available > 1 else { return try body() }
         lock.lock()
-        if singleThreadedSections == 0 {
-            savedThreads = get()
-            set(1)
-        }
-        singleThreadedSections += 1
+        multiThreadedSections += 1
+        set(symbols.available)
         lock.unlock()
         defer {
             lock.lock()
-            singleThreadedSections -= 1
-            if singleThreadedSections == 0 { set(savedThreads) }
+            multiThreadedSections -= 1
+            if multiThreadedSections == 0 { set(1) }
+            lock.unlock()
+        }
+        return try body()
+    }
+
+    /// Runs `body` with BLAS on one thread even inside a `multiThreaded` section (for code that
+    /// runs several BLAS calls in parallel itself).
+    public static func singleThreaded<T>(_ body: () throws -> T) rethrows -> T {
+        guard let set = symbols.set else { return try body() }
+        lock.lock()
+        set(1)
+        lock.unlock()
+        defer {
+            lock.lock()
+            if multiThreadedSections > 0 { set(symbols.available) }
             lock.unlock()
         }
         return try body()

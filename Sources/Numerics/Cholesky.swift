@@ -14,6 +14,7 @@ public struct Cholesky: Sendable {
     /// - Throws: `.notPositiveDefinite(column:)` naming the first leading minor that is not positive
     ///   definite; `.nonFiniteInput` if `a` holds NaN or infinity; `.dimensionMismatch` if not square.
     public init(_ a: Matrix) throws {
+        BLASThreading.applyDefaultPolicy()
         guard a.isSquare else {
             throw LinearAlgebraError.dimensionMismatch("Cholesky of a \(a.rows)x\(a.columns) matrix")
         }

@@ -10,6 +10,7 @@ public enum DenseKernels {
     /// In-place Cholesky of the lower triangle of the n x n matrix at `a` (dpotrf 'L').
     /// - Throws: `.notPositiveDefinite(column:)`.
     public static func choleskyLower(_ n: Int, _ a: UnsafeMutablePointer<Double>, ld: Int) throws {
+        BLASThreading.applyDefaultPolicy()
         if n == 0 { return }
         var uplo = lapackChar("L")
         var nn = Int32(n), lda = Int32(ld), info: Int32 = 0
@@ -20,6 +21,7 @@ public enum DenseKernels {
     /// `B <- B L^-T` for lower-triangular n x n L and m x n B (dtrsm right, lower, transposed).
     public static func solveRightLowerTransposed(m: Int, n: Int, l: UnsafePointer<Double>, ldl: Int,
                                                  _ b: UnsafeMutablePointer<Double>, ldb: Int) {
+        BLASThreading.applyDefaultPolicy()
         if m == 0 || n == 0 { return }
         cblas_dtrsm(CblasColMajor, CblasRight, CblasLower, CblasTrans, CblasNonUnit,
                     Int32(m), Int32(n), 1, l, Int32(ldl), b, Int32(ldb))
@@ -28,6 +30,7 @@ public enum DenseKernels {
     /// `x <- L^-T x` for lower-triangular n x n L (dtrsv, transposed): back substitution with L'.
     public static func solveLowerTransposed(n: Int, l: UnsafePointer<Double>, ldl: Int,
                                             _ x: UnsafeMutablePointer<Double>) {
+        BLASThreading.applyDefaultPolicy()
         if n == 0 { return }
         cblas_dtrsv(CblasColMajor, CblasLower, CblasTrans, CblasNonUnit, Int32(n), l, Int32(ldl), x, 1)
     }
@@ -35,6 +38,7 @@ public enum DenseKernels {
     /// `C <- alpha A A' + beta C` on the lower triangle, A n x k (dsyrk).
     public static func rankUpdateLower(n: Int, k: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
                                        beta: Double, _ c: UnsafeMutablePointer<Double>, ldc: Int) {
+        BLASThreading.applyDefaultPolicy()
         if n == 0 || k == 0 { return }
         cblas_dsyrk(CblasColMajor, CblasLower, CblasNoTrans, Int32(n), Int32(k), alpha, a, Int32(lda),
                     beta, c, Int32(ldc))
@@ -45,6 +49,7 @@ public enum DenseKernels {
                                 a: UnsafePointer<Double>, lda: Int, transposeA: Bool,
                                 b: UnsafePointer<Double>, ldb: Int, transposeB: Bool,
                                 beta: Double, _ c: UnsafeMutablePointer<Double>, ldc: Int) {
+        BLASThreading.applyDefaultPolicy()
         if m == 0 || n == 0 { return }
         if k == 0 {
             if beta != 1 { for j in 0..<n { for i in 0..<m { c[i + j * ldc] *= beta } } }

@@ -11,6 +11,7 @@ public struct LUFactorization: Sendable {
 
     /// - Throws: `.singular(column:)` when U has an exactly zero pivot.
     public init(_ a: Matrix) throws {
+        BLASThreading.applyDefaultPolicy()
         guard a.isSquare else {
             throw LinearAlgebraError.dimensionMismatch("LU of a \(a.rows)x\(a.columns) matrix")
         }

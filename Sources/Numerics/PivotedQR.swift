@@ -20,6 +20,7 @@ public struct PivotedQR: Sendable {
     public let permutation: [Int]
 
     public init(_ a: Matrix) throws {
+        BLASThreading.applyDefaultPolicy()
         try requireFinite(a, routine: "dgeqp3")
         rows = a.rows
         columns = a.columns

@@ -12,6 +12,7 @@ public struct SingularValueDecomposition: Sendable {
     public let vt: Matrix
 
     public init(_ a: Matrix) throws {
+        BLASThreading.applyDefaultPolicy()
         try requireFinite(a, routine: "dgesdd")
         let k = min(a.rows, a.columns)
         var uu = Matrix(rows: a.rows, columns: k)

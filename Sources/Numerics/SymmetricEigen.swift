@@ -12,6 +12,7 @@ public struct SymmetricEigen: Sendable {
 
     /// Decomposes `a`, reading only its lower triangle.
     public init(_ a: Matrix) throws {
+        BLASThreading.applyDefaultPolicy()
         guard a.isSquare else {
             throw LinearAlgebraError.dimensionMismatch("eigendecomposition of a \(a.rows)x\(a.columns) matrix")
         }

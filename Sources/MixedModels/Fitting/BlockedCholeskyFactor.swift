@@ -152,6 +152,12 @@ final class BlockedCholeskyFactor {
         fixedFixed = allocate(columns * columns)
     }
 
+    /// The order of the largest dense diagonal block (0 when every diagonal block is block
+    /// diagonal). Only a large dense block gives BLAS enough work to profit from several threads.
+    var largestDenseBlock: Int {
+        (0..<termCount).filter { !diagonalIsBlocked[$0] }.map { size[$0] }.max() ?? 0
+    }
+
     private static func allocate(_ count: Int) -> UnsafeMutableBufferPointer<Double> {
         let buffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(1, count))
         buffer.initialize(repeating: 0)
@@ -382,6 +388,14 @@ final class BlockedCholeskyFactor {
                     if kj == 1 {
                         let t0 = tj[0]
                         for r in 0..<p1 { out[r] = source[r] * t0 }
+                    } else if kj == 2 {
+                        // [a0 a1] T with T = [[t0, 0], [t1, t3]]: (a0 t0 + a1 t1, a1 t3).
+                        let t0 = tj[0], t1 = tj[1], t3 = tj[3]
+                        for r in 0..<p1 {
+                            let a0 = source[r], a1 = source[r + p1]
+                            out[r] = a0 * t0 + a1 * t1
+                            out[r + p1] = a1 * t3
+                        }
                     } else {
                         for s in 0..<kj {
                             for r in 0..<p1 {

@@ -140,6 +140,14 @@ public final class LinearMixedModel {
     /// there; derivatives by central differences (step 1e-4); finally, theta elements within 1e-5
     /// of their bound are set to the bound when that does not increase the objective.
     func optimize() throws -> Optimum {
+        // BLAS threads pay off only on a large dense block (crossed factors with many levels);
+        // on the small calls of other models they cost more in waking and yielding than they save
+        // (alliance's BLAS policy is one thread otherwise; see BLASThreading).
+        if factor.largestDenseBlock >= 256 && threads > 1 { return try BLASThreading.multiThreaded { try optimizeTheta() } }
+        return try optimizeTheta()
+    }
+
+    private func optimizeTheta() throws -> Optimum {
         if thetaStart.isEmpty {
             // No random effects: nothing to optimize (lme4 refuses such a model; a fixed-only fit
             // is still well defined and is what a user of `alliance fit` gets).

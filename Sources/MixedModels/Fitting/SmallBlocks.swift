@@ -41,6 +41,13 @@ enum SmallBlocks {
     static func scale(_ ki: Int, _ kj: Int, ti: UnsafePointer<Double>, b: UnsafePointer<Double>,
                       tj: UnsafePointer<Double>, out: UnsafeMutablePointer<Double>) {
         if ki == 1 && kj == 1 { out[0] = ti[0] * b[0] * tj[0]; return }
+        if ki == 1 && kj == 2 {
+            // t [b0 b1] Tj with Tj = [[t0, 0], [t1, t3]].
+            let s = ti[0]
+            out[0] = s * (b[0] * tj[0] + b[1] * tj[1])
+            out[1] = s * b[1] * tj[3]
+            return
+        }
         for j in 0..<kj {
             for i in 0..<ki {
                 var sum = 0.0
@@ -60,6 +67,12 @@ enum SmallBlocks {
     static func subtractProduct(m: Int, n: Int, k: Int, a: UnsafePointer<Double>, b: UnsafePointer<Double>,
                                 c: UnsafeMutablePointer<Double>, ldc: Int) {
         if m == 1 && n == 1 && k == 1 { c[0] -= a[0] * b[0]; return }
+        if m == 1 && n == 1 {
+            var sum = 0.0
+            for r in 0..<k { sum += a[r] * b[r] }
+            c[0] -= sum
+            return
+        }
         if n == 1 && k == 1 {
             let b0 = b[0]
             for i in 0..<m { c[i] -= a[i] * b0 }
