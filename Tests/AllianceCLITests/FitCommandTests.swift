@@ -59,7 +59,7 @@ import Tabular
             (["onelevel.csv", "--formula", "y ~ x + (1 | g)"],
              "alliance: grouping factor 'g' has only one level in the data used; a random effect needs at least two\n"),
             (["constant.csv", "--formula", "y ~ x + (1 | g)"],
-             "alliance: response 'y' has no variance (every value is 3.0); there is nothing to model\n"),
+             "alliance: response 'y' has no variance (every value is 3); there is nothing to model\n"),
             (["inf.csv", "--formula", "y ~ x + (1 | g)"],
              "alliance: inf.csv:3: column 'y': 'Inf' is not a finite number (write NA or leave the cell empty for a missing value)\n"),
             (["missing.csv", "--formula", "y ~ x + (1 | g)"], "alliance: missing.csv: no such file\n"),

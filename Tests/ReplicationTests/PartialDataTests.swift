@@ -76,7 +76,7 @@ import Testing
         let table = try DelimitedTextReader().read(text: constant, source: "constant.csv")
         let a = try ReplicationAnalysis(panel: Panel(file: SessionFile(table: table)))
         let reason = try #require(a.laggedModel(.patient).outcome.reason)
-        #expect(reason == "could not be fitted: response 'distress_next' has no variance (every value is 20.0); there is nothing to model")
+        #expect(reason == "could not be fitted: response 'distress_next' has no variance (every value is 20); there is nothing to model")
         #expect(a.laggedModel(.patient).effects.allSatisfy { $0.estimate == nil && $0.unavailable == reason })
         #expect(a.growthModel("patient")?.outcome.fit != nil)
         let text = ReplicationReport(analysis: a).rendered(as: .text)

@@ -72,7 +72,7 @@ public struct ModelFrame: Sendable {
         self.y = response
         self.responseName = formula.response.deparsed
         if let first = response.first, response.allSatisfy({ $0 == first }) {
-            throw FormulaError("response '\(responseName)' has no variance (every value is \(first)); there is nothing to model")
+            throw FormulaError("response '\(responseName)' has no variance (every value is \(Column.numeric([first]).text(at: 0)!)); there is nothing to model")
         }
 
         // Fixed effects.
