@@ -96,7 +96,10 @@ struct MarkdownTableRenderer {
 }
 
 /// LaTeX: booktabs rules, caption and label above (APA), `\textit{Note.}` below. Needs
-/// `\usepackage{booktabs}` in the preamble.
+/// `\usepackage{booktabs}` and `\usepackage{graphicx}` in the preamble. LaTeX numbers tables
+/// itself, so a "Table 3." at the start of the title is left out of the caption. A table wider
+/// than the text is shrunk to the text width (graphicx's `\resizebox` with the natural width
+/// `\width` when it fits, so tables that fit keep their size).
 struct LaTeXTableRenderer {
     let table: Table
 
@@ -136,6 +139,15 @@ struct LaTeXTableRenderer {
         }
     }
 
+    /// The title without a leading "Table 3." or "Table 3:" (LaTeX adds its own number).
+    static func captionText(_ title: String) -> String {
+        guard title.hasPrefix("Table ") else { return title }
+        let rest = title.dropFirst(6)
+        let digits = rest.prefix { $0.isNumber }
+        guard !digits.isEmpty, let mark = rest.dropFirst(digits.count).first, mark == "." || mark == ":" else { return title }
+        return String(rest.dropFirst(digits.count + 1).drop { $0 == " " })
+    }
+
     func render() -> String {
         let spec = table.columns.map { column -> String in
             switch column.alignment {
@@ -147,8 +159,9 @@ struct LaTeXTableRenderer {
         var lines = [
             "\\begin{table}[htbp]",
             "\\centering",
-            "\\caption{\(Self.escape(table.title))}",
+            "\\caption{\(Self.escape(Self.captionText(table.title)))}",
             "\\label{tab:\(table.name)}",
+            "\\resizebox{\\ifdim\\width>\\linewidth\\linewidth\\else\\width\\fi}{!}{%",
             "\\begin{tabular}{\(spec)}",
             "\\toprule",
             table.columns.map { Self.escape($0.header) }.joined(separator: " & ") + " \\\\",
@@ -163,7 +176,7 @@ struct LaTeXTableRenderer {
             }
         }
         lines.append("\\bottomrule")
-        lines.append("\\end{tabular}")
+        lines.append("\\end{tabular}}")
         if !table.notes.isEmpty {
             lines.append("")
             lines.append("\\vspace{1ex}")

@@ -54,6 +54,21 @@ import Testing
         #expect(tex.contains("\\label{tab:fixed}"))
     }
 
+    @Test func latexLeavesNumberingToLaTeXAndShrinksWideTables() {
+        // LaTeX writes "Table 3:" itself; the title's own "Table 3." would print twice.
+        #expect(LaTeXTableRenderer.captionText("Table 3. Ruptures by rater") == "Ruptures by rater")
+        #expect(LaTeXTableRenderer.captionText("Table 12: Sensitivity") == "Sensitivity")
+        #expect(LaTeXTableRenderer.captionText("Tables of the study") == "Tables of the study")
+        #expect(LaTeXTableRenderer.captionText("Table of contents") == "Table of contents")
+        var t = table
+        t.title = "Table 3. Fixed effects"
+        let tex = t.rendered(as: .latex)
+        #expect(tex.contains("\\caption{Fixed effects}"))
+        // Shrunk to the text width only when wider than it (graphicx's natural \width otherwise).
+        #expect(tex.contains("\\resizebox{\\ifdim\\width>\\linewidth\\linewidth\\else\\width\\fi}{!}{%\n\\begin{tabular}{lrrr}"))
+        #expect(tex.contains("\\end{tabular}}"))
+    }
+
     @Test func csvKeepsFullPrecisionAndSplitsIntervals() {
         let csv = table.rendered(as: .csv)
         #expect(csv == """
