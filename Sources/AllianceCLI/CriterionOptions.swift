@@ -11,7 +11,7 @@ struct CriterionOptions: ParsableArguments {
     var threshold: Double?
 
     @Option(help: "Repair rule: return (regain the pre-rupture level) or rise (rise by the threshold).")
-    var repair: RepairChoice?
+    var repair: CriterionOverrides.Repair?
 
     @Option(help: "With --repair return: count a rating within this many points of the pre-rupture level as regaining it.")
     var tolerance: Double?
@@ -25,8 +25,6 @@ struct CriterionOptions: ParsableArguments {
     @Option(help: "Missing sessions: break (compare only consecutive sessions) or bridge (compare with the last observed).")
     var gaps: GapHandling?
 
-    enum RepairChoice: String, ExpressibleByArgument, CaseIterable { case `return`, rise }
-
     func validate() throws {
         if tolerance != nil && repair == .rise {
             throw ValidationError("--tolerance applies to --repair return, not rise")
@@ -35,19 +33,11 @@ struct CriterionOptions: ParsableArguments {
 
     /// The preset with the options on top.
     func chosen() throws -> RuptureCriterion {
-        var c = try RuptureCriterion.preset(named: criterion)
-        if let threshold { c.threshold = c.threshold.with(amount: threshold) }
-        switch repair {
-        case .rise?: c.repair = .rise
-        case .return?: c.repair = .returnToLevel(tolerance: tolerance ?? 0)
-        case nil: if let tolerance { c.repair = .returnToLevel(tolerance: tolerance) }
-        }
-        if let window { c.window = window }
-        if let reference { c.reference = reference }
-        if let gaps { c.gaps = gaps }
-        return c
+        try CriterionOverrides(threshold: threshold, repair: repair, tolerance: tolerance, window: window,
+                               reference: reference, gaps: gaps).applied(toPreset: criterion)
     }
 }
 
+extension CriterionOverrides.Repair: ExpressibleByArgument {}
 extension RuptureReference: ExpressibleByArgument {}
 extension GapHandling: ExpressibleByArgument {}

@@ -22,29 +22,18 @@ struct MergeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The summary (format by --format or the extension: .txt, .md, .tex, .csv, .json).", valueName: "file"))
     var out: String
 
-    @Option(help: "Output format of the summary: text, markdown, latex, csv or json (default: by the extension of --out).")
-    var format: OutputFormat?
-
-    @Option(help: ArgumentHelp("Also write the power curve (SVG).", valueName: "file"))
-    var curve: String?
-
-    @Option(help: ArgumentHelp("The grid factor on the curve's x axis (default: the first with numbers as values).", valueName: "path"))
-    var curveFactor: String?
-
-    @Option(help: ArgumentHelp("Also write every replication's estimates (CSV with a # header).", valueName: "file"))
-    var replications: String?
+    @OptionGroup var outputs: StudyOutputOptions
 
     func validate() throws {
         guard !shards.isEmpty else { throw ValidationError("give the shard files to merge") }
-        if curveFactor != nil && curve == nil { throw ValidationError("--curve-factor applies to --curve") }
     }
 
     func run() throws {
         let (study, records) = try Self.combine(shards)
-        let curveFactor = try curve.map { _ in try PowerCurve.xFactor(of: study.configuration, requested: self.curveFactor) }
+        let curveFactor = try outputs.curve.map { _ in try PowerCurve.xFactor(of: study.configuration, requested: outputs.curveFactor) }
         let report = PowerReport(study: study, records: records)
-        for file in try report.files(out: out, format: PowerReport.format(format, out: out), curve: curve,
-                                     curveFactor: curveFactor, replications: replications) {
+        for file in try report.files(out: out, format: PowerReport.format(outputs.format, out: out), curve: outputs.curve,
+                                     curveFactor: curveFactor, replications: outputs.replications) {
             try OutputFile.write(file.contents, to: file.path)
         }
     }

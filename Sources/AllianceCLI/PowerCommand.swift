@@ -44,17 +44,7 @@ struct PowerCommand: ParsableCommand {
                                valueName: "file"))
     var out: String?
 
-    @Option(help: "Output format of the summary: text, markdown, latex, csv or json (default: by the extension of --out).")
-    var format: OutputFormat?
-
-    @Option(help: ArgumentHelp("Also write the power curve (SVG).", valueName: "file"))
-    var curve: String?
-
-    @Option(help: ArgumentHelp("The grid factor on the curve's x axis (default: the first with numbers as values).", valueName: "path"))
-    var curveFactor: String?
-
-    @Option(help: ArgumentHelp("Also write every replication's estimates (CSV with a # header).", valueName: "file"))
-    var replications: String?
+    @OptionGroup var outputs: StudyOutputOptions
 
     @Option(help: ArgumentHelp("The checkpoint file (default: OUT.checkpoint).", valueName: "file"))
     var checkpoint: String?
@@ -69,7 +59,6 @@ struct PowerCommand: ParsableCommand {
         guard seed != nil else { throw ValidationError("--seed is required") }
         guard out != nil else { throw ValidationError("--out is required") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
-        if curveFactor != nil && curve == nil { throw ValidationError("--curve-factor applies to --curve") }
     }
 
     func run() throws {
@@ -81,11 +70,11 @@ struct PowerCommand: ParsableCommand {
         guard let reps, let seed, let out else { return }
         let power = try PowerStudy(configuration: configuration, seed: seed, replications: reps)
         let shard = try shard.map { try Shard(parsing: $0) } ?? Shard.fromSlurm(ProcessInfo.processInfo.environment)
-        if let shard, format != nil || curve != nil || replications != nil {
+        if let shard, outputs.format != nil || outputs.curve != nil || outputs.replications != nil {
             throw CommandInputError("--shard \(shard): --out receives the shard's replications; --format, --curve and --replications belong to 'alliance merge'")
         }
         // A bad curve request fails now, not after the study.
-        let curveFactor = try curve.map { _ in try PowerCurve.xFactor(of: configuration, requested: self.curveFactor) }
+        let curveFactor = try outputs.curve.map { _ in try PowerCurve.xFactor(of: configuration, requested: outputs.curveFactor) }
 
         let checkpointFile = try Checkpoint(path: checkpoint ?? out + ".checkpoint", study: power, shard: shard)
         let units = power.units(in: shard)
@@ -108,8 +97,8 @@ struct PowerCommand: ParsableCommand {
             try OutputFile.write(ReplicationLog.header(study: power, shard: shard) + ReplicationLog.lines(records, study: power), to: out)
         } else {
             let report = PowerReport(study: power, records: records)
-            for file in try report.files(out: out, format: PowerReport.format(format, out: out), curve: curve,
-                                         curveFactor: curveFactor, replications: replications) {
+            for file in try report.files(out: out, format: PowerReport.format(outputs.format, out: out), curve: outputs.curve,
+                                         curveFactor: curveFactor, replications: outputs.replications) {
                 try OutputFile.write(file.contents, to: file.path)
             }
         }

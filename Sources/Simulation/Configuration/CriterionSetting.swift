@@ -34,17 +34,9 @@ public struct CriterionSetting: Sendable, Equatable {
         self.window = window
         self.reference = reference
         self.gaps = gaps
-        var c = try RuptureCriterion.preset(named: preset)
-        if let threshold { c.threshold = c.threshold.with(amount: threshold) }
-        switch repair {
-        case "rise"?: c.repair = .rise
-        case "return"?: c.repair = .returnToLevel(tolerance: tolerance ?? 0)
-        default: if let tolerance { c.repair = .returnToLevel(tolerance: tolerance) }
-        }
-        if let window { c.window = window }
-        if let reference { c.reference = reference }
-        if let gaps { c.gaps = gaps }
-        criterion = try RuptureDetector(criterion: c).criterion
+        let overrides = CriterionOverrides(threshold: threshold, repair: repair.flatMap(CriterionOverrides.Repair.init(rawValue:)),
+                                           tolerance: tolerance, window: window, reference: reference, gaps: gaps)
+        criterion = try RuptureDetector(criterion: overrides.applied(toPreset: preset)).criterion
     }
 
     init(_ value: ConfigurationValue?, field: String, location: String, default d: CriterionSetting) throws {
