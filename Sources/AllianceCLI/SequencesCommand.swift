@@ -84,21 +84,19 @@ struct SequencesCommand: ParsableCommand {
         // Everything is computed before anything is written.
         let tables = SequenceTables.all(report)
         let json = try JSONOutput.string(report)
-        var outputs = [(path: String, data: Data)]()
-        if let path = sessionsOut {
-            outputs.append((path, try TableFile.data(for: try ObserverSessionSummary.longFormat(report.sessions, coded: coded), destination: path)))
+        let sessionsFile = try sessionsOut.map { path in
+            (path, try TableFile.data(for: try ObserverSessionSummary.longFormat(report.sessions, coded: coded), destination: path))
         }
-        if let out {
-            let folder = URL(fileURLWithPath: out)
-            for table in tables {
-                outputs.append((folder.appendingPathComponent(table.name + ".csv").path, Data(table.rendered(as: .csv).utf8)))
-            }
-            outputs.append((folder.appendingPathComponent("sequences.json").path, Data(json.utf8)))
-            let figure = TransitionFigure.diagram(report).svg(description: "Transition diagram of \(coded.source)").rendered
-            outputs.append((folder.appendingPathComponent("transitions.svg").path, Data(figure.utf8)))
+        var folder = [(name: String, contents: String)]()
+        if out != nil {
+            folder = tables.map { ($0.name + ".csv", $0.rendered(as: .csv)) }
+            folder.append(("sequences.json", json))
+            folder.append(("transitions.svg", TransitionFigure.diagram(report).svg(description: "Transition diagram of \(coded.source)").rendered))
         }
         let printed = format.tableFormat.map { f in tables.map { $0.rendered(as: f) }.joined(separator: "\n") } ?? json
-        for output in outputs { try OutputFile.write(output.data, to: output.path) }
+        // The folder appears whole or not at all (OutputFolder); the session file is atomic.
+        if let out { try OutputFolder.write(folder, to: out) }
+        if let (path, data) = sessionsFile { try OutputFile.write(data, to: path) }
         print(printed, terminator: "")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Tabular
 
 /// Writes output files all-or-nothing: the contents go to a temporary file in the same folder,
 /// which is renamed over the destination only once it is complete. A failure part-way leaves the
@@ -30,8 +31,9 @@ public enum OutputFile {
     }
 }
 
-/// An output file could not be written.
-public struct OutputError: Error, CustomStringConvertible {
+/// An output file could not be written: a path the user gave that is not writable (a missing
+/// permission, a file where a folder should be), so bad input (exit status 2).
+public struct OutputError: InputError {
     public let path: String
     public let reason: String
 
