@@ -54,14 +54,17 @@ struct CrossProducts {
                             }
                         }
                     }
+                    // Row by row, so that each observation adds to its level's block (p1 x kj,
+                    // contiguous) in one place.
                     xy.elements.withUnsafeBufferPointer { xyp in
                         ax.elements.withUnsafeMutableBufferPointer { axp in
-                            for column in 0..<p1 {
-                                let x = xyp.baseAddress! + column * n
-                                for r in 0..<n {
-                                    let base = Int(g[r]) * kj
-                                    let xv = x[r]
-                                    for s in 0..<kj { axp[column + (base + s) * p1] += xv * z[r * kj + s] }
+                            let x = xyp.baseAddress!, a = axp.baseAddress!
+                            for r in 0..<n {
+                                let block = a + Int(g[r]) * kj * p1
+                                for s in 0..<kj {
+                                    let zs = z[r * kj + s]
+                                    let out = block + s * p1
+                                    for column in 0..<p1 { out[column] += x[r + column * n] * zs }
                                 }
                             }
                         }

@@ -146,23 +146,37 @@ public struct ModelFrame: Sendable {
             capacity = product
             for r in 0..<n { keys[r] = keys[r] * Int64(f.levels.count) + Int64(f.codes[r]) }
         }
-        var distinct = keys.sorted()
-        var unique = 0
-        for k in distinct.indices where k == 0 || distinct[k] != distinct[unique - 1] {
-            distinct[unique] = distinct[k]
-            unique += 1
-        }
-        distinct.removeSubrange(unique...)
+        var distinct: [Int64]
         var codes = [Int32](repeating: 0, count: n)
-        for r in 0..<n {
-            // Binary search: the position of the row's key among the distinct keys.
-            var lo = 0, hi = distinct.count - 1
-            let key = keys[r]
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if distinct[mid] < key { lo = mid + 1 } else { hi = mid }
+        if capacity <= Int64(8 * max(n, 1024)) {
+            // A small key space: mark the keys present in a table indexed by key, number them in
+            // key order, and look each row up directly (linear time, no sorting).
+            var slot = [Int32](repeating: -1, count: Int(capacity))
+            for key in keys { slot[Int(key)] = 0 }
+            distinct = []
+            for key in 0..<Int(capacity) where slot[key] == 0 {
+                slot[key] = Int32(distinct.count)
+                distinct.append(Int64(key))
             }
-            codes[r] = Int32(lo)
+            for r in 0..<n { codes[r] = slot[Int(keys[r])] }
+        } else {
+            distinct = keys.sorted()
+            var unique = 0
+            for k in distinct.indices where k == 0 || distinct[k] != distinct[unique - 1] {
+                distinct[unique] = distinct[k]
+                unique += 1
+            }
+            distinct.removeSubrange(unique...)
+            for r in 0..<n {
+                // Binary search: the position of the row's key among the distinct keys.
+                var lo = 0, hi = distinct.count - 1
+                let key = keys[r]
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if distinct[mid] < key { lo = mid + 1 } else { hi = mid }
+                }
+                codes[r] = Int32(lo)
+            }
         }
         let labels = distinct.map { key -> String in
             var rest = key
