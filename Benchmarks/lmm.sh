@@ -36,7 +36,7 @@ ours() { # FILE FORMULA [ml] -> median seconds of setup + optimize + inference
 }
 theirs() { # FILE FORMULA [ml] [factor=...] -> "lme4_seconds lmertest_seconds" inside R
     if $have_r; then
-        Rscript Benchmarks/R/lmer-fit.R "$@" 2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["lme4_seconds"], d["lmertest_seconds"])'
+        Rscript Benchmarks/R/lmer-fit.R "$@" 2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); print("%.3f %.3f" % (d["lme4_seconds"], d["lmertest_seconds"]))'
     else echo "- -"; fi
 }
 ratio() { if [ "$2" = "-" ]; then echo "-"; else python3 -c "print(f'{$2 / $1:.0f}x')"; fi; }
