@@ -13,27 +13,51 @@ import Foundation
 public enum BLASThreading {
     private typealias SetThreads = @convention(c) (Int32) -> Void
     private typealias GetThreads = @convention(c) () -> Int32
+    private typealias GetParallel = @convention(c) () -> Int32
 
     private struct Symbols: @unchecked Sendable {
         let set: SetThreads?
         let get: GetThreads?
         /// The threads OpenBLAS started with (its default: the cores, or OPENBLAS_NUM_THREADS).
         let available: Int32
+        /// OpenBLAS's build: 0 sequential, 1 pthreads, 2 OpenMP; nil for another BLAS.
+        let parallelBuild: Int32?
     }
 
     /// OpenBLAS's entry points, looked up once; on first use alliance sets BLAS to one thread
     /// (its default policy, see `singleThreaded` and `multiThreaded`).
     private static let symbols: Symbols = {
-        guard let handle = dlopen(nil, RTLD_NOW) else { return Symbols(set: nil, get: nil, available: 1) }
+        guard let handle = dlopen(nil, RTLD_NOW) else { return Symbols(set: nil, get: nil, available: 1, parallelBuild: nil) }
         let set = dlsym(handle, "openblas_set_num_threads").map { unsafeBitCast($0, to: SetThreads.self) }
         let get = dlsym(handle, "openblas_get_num_threads").map { unsafeBitCast($0, to: GetThreads.self) }
+        let parallel = dlsym(handle, "openblas_get_parallel").map { unsafeBitCast($0, to: GetParallel.self) }
         let available = get?() ?? 1
         set?(1)
-        return Symbols(set: set, get: get, available: available)
+        return Symbols(set: set, get: get, available: available, parallelBuild: parallel?())
     }()
 
+    /// Whether BLAS and LAPACK may be called from several threads at the same time. True for the
+    /// reference BLAS/LAPACK and for OpenBLAS's pthreads and OpenMP builds; false for OpenBLAS's
+    /// sequential build as Debian ships it (`libopenblas0-serial`, built without locking: two
+    /// threads calling it at once corrupt each other's work, which was observed here as wrong
+    /// factorizations). Where it is false, alliance runs the work it would spread over threads
+    /// one item after another (`parallelism(_:)`); the results are the same.
+    public static var supportsConcurrentCalls: Bool { symbols.parallelBuild != 0 }
+
+    /// `requested` threads where BLAS may be called concurrently, else 1.
+    public static func parallelism(_ requested: Int) -> Int {
+        supportsConcurrentCalls ? requested : 1
+    }
+
     /// The name of the BLAS in use, as far as it can be told.
-    public static var implementation: String { symbols.set == nil ? "reference BLAS" : "OpenBLAS" }
+    public static var implementation: String {
+        switch symbols.parallelBuild {
+        case nil: return symbols.set == nil ? "reference BLAS" : "OpenBLAS"
+        case 0?: return "OpenBLAS (sequential build)"
+        case 2?: return "OpenBLAS (OpenMP build)"
+        default: return "OpenBLAS (pthreads build)"
+        }
+    }
 
     private static let lock = NSLock()
     private static nonisolated(unsafe) var multiThreadedSections = 0

@@ -4,11 +4,17 @@ extension Array where Element: Sendable {
     /// `map` with the elements processed concurrently (one task per element, as many at a time as
     /// there are cores); results keep the elements' order, and the first error (in element order)
     /// is rethrown. Used for raters, criteria and models, which share nothing but read-only inputs.
+    /// With a BLAS that must not be called concurrently (`BLASThreading.supportsConcurrentCalls`)
+    /// the elements are processed one after another.
     public func concurrentMap<T: Sendable>(_ transform: @Sendable (Element) throws -> T) throws -> [T] {
         let slots = ResultSlots<T>(count: count)
         let elements = self
-        DispatchQueue.concurrentPerform(iterations: count) { k in
-            slots.store(Result { try transform(elements[k]) }, at: k)
+        if BLASThreading.supportsConcurrentCalls {
+            DispatchQueue.concurrentPerform(iterations: count) { k in
+                slots.store(Result { try transform(elements[k]) }, at: k)
+            }
+        } else {
+            for k in 0..<count { slots.store(Result { try transform(elements[k]) }, at: k) }
         }
         return try slots.results().map { try $0.get() }
     }

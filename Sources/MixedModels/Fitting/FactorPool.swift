@@ -22,7 +22,7 @@ final class FactorPool: @unchecked Sendable {
 
     init(crossProducts: CrossProducts, workers: Int) {
         self.crossProducts = crossProducts
-        self.workers = max(1, workers)
+        self.workers = BLASThreading.parallelism(max(1, workers))
     }
 
     func pieces(_ thetas: [[Double]], covariance: Bool) throws -> [ProfiledPieces] {

@@ -71,7 +71,7 @@ public struct PowerStudy: Sendable {
     public func run(_ units: [ReplicationUnit], threads: Int,
                     completed: @escaping @Sendable (ReplicationUnit, [FitRecord]) throws -> Void) throws -> [ReplicationUnit: [FitRecord]] {
         let queue = WorkQueue(units: units, completed: completed)
-        let workers = max(1, min(threads, units.count))
+        let workers = BLASThreading.parallelism(max(1, min(threads, units.count)))
         let study = self
         BLASThreading.singleThreaded {
             let group = DispatchGroup()
