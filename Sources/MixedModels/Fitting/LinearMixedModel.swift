@@ -118,10 +118,26 @@ public final class LinearMixedModel {
             throw MixedModelError.optimizerFailed("theta has \(theta.count) elements; the model has \(thetaStart.count)")
         }
         let value = try objective(theta: theta)
-        let derivatives = try NumericalDerivatives.centralGradientAndHessian(objectives, at: theta, value: value, delta: 1e-4)
+        let derivatives = try convergenceDerivatives(at: theta, value: value)
         let optimum = Optimum(theta: theta, objective: value, evaluations: 1, stopReason: .success,
                               gradient: derivatives.gradient, hessian: derivatives.hessian)
         return try LinearMixedModelFit(model: self, optimum: optimum, satterthwaite: satterthwaite)
+    }
+
+    /// Above this many observations the derivative-based convergence checks are skipped, as lme4
+    /// does since July 2025 (`check.conv.nobsmax = 1e4`, lme4 PR #839): on large data they
+    /// mostly gave false alarms (lme4 issue #783).
+    public static let convergenceCheckObservationLimit = 10_000
+
+    /// The gradient and Hessian of the criterion at theta for lme4's convergence checks (central
+    /// differences, step 1e-4), or empty ones when the checks do not apply: a singular fit (as
+    /// current lme4, PR #875) or more than `convergenceCheckObservationLimit` observations.
+    func convergenceDerivatives(at theta: [Double], value: Double) throws -> (gradient: [Double], hessian: Matrix) {
+        let singular = theta.indices.contains { thetaLowerBounds[$0] == 0 && theta[$0] < 1e-4 }
+        if singular || n > Self.convergenceCheckObservationLimit || theta.isEmpty {
+            return ([], Matrix(rows: 0, columns: 0))
+        }
+        return try NumericalDerivatives.centralGradientAndHessian(objectives, at: theta, value: value, delta: 1e-4)
     }
 
     /// The optimum of theta and how it was reached.
@@ -181,8 +197,7 @@ public final class LinearMixedModel {
             if case .objectiveFailed(let inner) = error { throw inner }
             throw MixedModelError.optimizerFailed(error.description)
         }
-        let derivatives = try NumericalDerivatives.centralGradientAndHessian(objectives, at: result.minimizer,
-                                                                             value: result.minimum, delta: 1e-4)
+        let derivatives = try convergenceDerivatives(at: result.minimizer, value: result.minimum)
         var theta = result.minimizer
         var value = result.minimum
         let nearBound = theta.indices.filter { theta[$0] - thetaLowerBounds[$0] > 0 && theta[$0] - thetaLowerBounds[$0] < 1e-5 }

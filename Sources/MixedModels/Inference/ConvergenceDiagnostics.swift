@@ -2,7 +2,8 @@ import Foundation
 import Numerics
 
 /// lme4's convergence checks (`checkConv`, lme4 1.1-31 defaults), with its wording, so that a
-/// warning means here what it means there.
+/// warning means here what it means there. As lme4 does since 2025, the derivative checks are
+/// skipped for singular fits and above 10,000 observations (the gradient then comes empty).
 ///
 /// - Singular fit: some theta element with lower bound 0 is below 1e-4 ("boundary (singular)
 ///   fit"). Then the derivative checks are skipped, as in lme4.
