@@ -287,6 +287,7 @@ final class BlockedCholeskyFactor {
         let blockSize = ki * kj
         // Scaled A_ij.
         offDiagonal[i][j].update(repeating: 0)
+        var scratch = [Double](repeating: 0, count: blockSize)
         t[i].withUnsafeBufferPointer { ti in
             t[j].withUnsafeBufferPointer { tj in
                 a.offDiagonalValues[i][j].withUnsafeBufferPointer { av in
@@ -297,7 +298,6 @@ final class BlockedCholeskyFactor {
                                 SmallBlocks.scale(ki, kj, ti: ti.baseAddress!, b: av.baseAddress! + b * blockSize,
                                                   tj: tj.baseAddress!, out: l + aBlockInL[i][j][b] * blockSize)
                             } else {
-                                var scratch = [Double](repeating: 0, count: blockSize)
                                 scratch.withUnsafeMutableBufferPointer { s in
                                     SmallBlocks.scale(ki, kj, ti: ti.baseAddress!, b: av.baseAddress! + b * blockSize,
                                                       tj: tj.baseAddress!, out: s.baseAddress!)
@@ -327,19 +327,35 @@ final class BlockedCholeskyFactor {
                 DenseKernels.multiply(m: qi, n: qj, k: size[kk], alpha: -1, a: lik, lda: qi, transposeA: false,
                                       b: ljk, ldb: qj, transposeB: true, beta: 1, l, ldc: qi)
             case (let pik?, nil):
+                // One small product per block of L_ik; a BLAS call per block would cost more
+                // in call overhead than in arithmetic when the blocks are 1 x 1 or 2 x 2.
+                let small = ki <= 2 && kk_ <= 2
                 for mm in 0..<levels[kk] {
                     for bi in pik.columnStart[mm]..<pik.columnStart[mm + 1] {
                         let r = Int(pik.rows[bi])
-                        DenseKernels.multiply(m: ki, n: qj, k: kk_, alpha: -1, a: lik + bi * ki * kk_, lda: ki, transposeA: false,
-                                              b: ljk + mm * kk_ * qj, ldb: qj, transposeB: true, beta: 1, l + r * ki, ldc: qi)
+                        if small {
+                            SmallBlocks.subtractProduct(m: ki, n: qj, k: kk_, a: lik + bi * ki * kk_, b: ljk + mm * kk_ * qj,
+                                                        c: l + r * ki, ldc: qi)
+                        } else {
+                            DenseKernels.multiply(m: ki, n: qj, k: kk_, alpha: -1, a: lik + bi * ki * kk_, lda: ki, transposeA: false,
+                                                  b: ljk + mm * kk_ * qj, ldb: qj, transposeB: true, beta: 1, l + r * ki, ldc: qi)
+                        }
                     }
                 }
             case (nil, let pjk?):
+                // As above, one axpy-like update per block of L_jk (e.g. 73,421 of them for
+                // InstEval's dept x d block, where one BLAS call each dominated the evaluation).
+                let small = kj <= 2 && kk_ <= 2
                 for mm in 0..<levels[kk] {
                     for bj in pjk.columnStart[mm]..<pjk.columnStart[mm + 1] {
                         let c = Int(pjk.rows[bj])
-                        DenseKernels.multiply(m: qi, n: kj, k: kk_, alpha: -1, a: lik + mm * kk_ * qi, lda: qi, transposeA: false,
-                                              b: ljk + bj * kj * kk_, ldb: kj, transposeB: true, beta: 1, l + c * kj * qi, ldc: qi)
+                        if small {
+                            SmallBlocks.subtractProduct(m: qi, n: kj, k: kk_, a: lik + mm * kk_ * qi, b: ljk + bj * kj * kk_,
+                                                        c: l + c * kj * qi, ldc: qi)
+                        } else {
+                            DenseKernels.multiply(m: qi, n: kj, k: kk_, alpha: -1, a: lik + mm * kk_ * qi, lda: qi, transposeA: false,
+                                                  b: ljk + bj * kj * kk_, ldb: kj, transposeB: true, beta: 1, l + c * kj * qi, ldc: qi)
+                        }
                     }
                 }
             case (let pik?, let pjk?):
