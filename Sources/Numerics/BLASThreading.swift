@@ -14,6 +14,7 @@ public enum BLASThreading {
     private typealias SetThreads = @convention(c) (Int32) -> Void
     private typealias GetThreads = @convention(c) () -> Int32
     private typealias GetParallel = @convention(c) () -> Int32
+    private typealias Shutdown = @convention(c) () -> Int32
 
     private struct Symbols: @unchecked Sendable {
         let set: SetThreads?
@@ -22,19 +23,39 @@ public enum BLASThreading {
         let available: Int32
         /// OpenBLAS's build: 0 sequential, 1 pthreads, 2 OpenMP; nil for another BLAS.
         let parallelBuild: Int32?
+        /// The pthreads build's `blas_thread_shutdown_`, which stops its worker threads.
+        let shutdown: Shutdown?
     }
 
     /// OpenBLAS's entry points, looked up once; on first use alliance sets BLAS to one thread
-    /// (its default policy, see `singleThreaded` and `multiThreaded`).
+    /// (its default policy, see `singleThreaded` and `multiThreaded`) and stops the pthreads
+    /// build's idle workers (see `stopIdleWorkers`).
     private static let symbols: Symbols = {
-        guard let handle = dlopen(nil, RTLD_NOW) else { return Symbols(set: nil, get: nil, available: 1, parallelBuild: nil) }
+        guard let handle = dlopen(nil, RTLD_NOW) else {
+            return Symbols(set: nil, get: nil, available: 1, parallelBuild: nil, shutdown: nil)
+        }
         let set = dlsym(handle, "openblas_set_num_threads").map { unsafeBitCast($0, to: SetThreads.self) }
         let get = dlsym(handle, "openblas_get_num_threads").map { unsafeBitCast($0, to: GetThreads.self) }
         let parallel = dlsym(handle, "openblas_get_parallel").map { unsafeBitCast($0, to: GetParallel.self) }
+        let build = parallel?()
+        let shutdown = build == 1 ? dlsym(handle, "blas_thread_shutdown_").map { unsafeBitCast($0, to: Shutdown.self) } : nil
         let available = get?() ?? 1
         set?(1)
-        return Symbols(set: set, get: get, available: available, parallelBuild: parallel?())
+        let symbols = Symbols(set: set, get: get, available: available, parallelBuild: build, shutdown: shutdown)
+        stopIdleWorkers(symbols)
+        return symbols
     }()
+
+    /// OpenBLAS's pthreads build starts its worker threads when it is loaded, and after every
+    /// threaded call its workers wait for the next job by spinning on `sched_yield` for about
+    /// 2^28 cycles (a tenth of a second) before they sleep. While alliance runs BLAS on one thread
+    /// and its own work on every core, those spinning workers take CPU time from alliance's
+    /// threads (measured: 1.5-2 ms of a 20 ms fit of 32,000 rows). Stopping them is safe when no
+    /// threaded BLAS call is in flight (BLAS is on one thread whenever this is called), and
+    /// OpenBLAS starts them again by itself on its next threaded call.
+    private static func stopIdleWorkers(_ symbols: Symbols) {
+        _ = symbols.shutdown?()
+    }
 
     /// Whether BLAS and LAPACK may be called from several threads at the same time. True for the
     /// reference BLAS/LAPACK and for OpenBLAS's pthreads and OpenMP builds; false for OpenBLAS's
@@ -81,7 +102,10 @@ public enum BLASThreading {
         defer {
             lock.lock()
             multiThreadedSections -= 1
-            if multiThreadedSections == 0 { set(1) }
+            if multiThreadedSections == 0 {
+                set(1)
+                stopIdleWorkers(symbols)
+            }
             lock.unlock()
         }
         return try body()
@@ -93,6 +117,7 @@ public enum BLASThreading {
         guard let set = symbols.set else { return try body() }
         lock.lock()
         set(1)
+        if multiThreadedSections > 0 { stopIdleWorkers(symbols) }
         lock.unlock()
         defer {
             lock.lock()
