@@ -43,28 +43,26 @@ struct CrossProducts {
             let kj = term.k
             var a = [Double](repeating: 0, count: term.levelCount * kj * kj)
             var ax = Matrix(rows: p1, columns: term.size)
-            term.z.withUnsafeBufferPointer { z in
+            term.z.withUnsafeBufferPointer { zp in
                 term.groupCodes.withUnsafeBufferPointer { g in
-                    a.withUnsafeMutableBufferPointer { a in
-                        for r in 0..<n {
-                            let base = Int(g[r]) * kj * kj
-                            for s in 0..<kj {
-                                let zs = z[r * kj + s]
-                                for t in 0..<kj { a[base + t + s * kj] += z[r * kj + t] * zs }
+                    let z = zp.baseAddress!
+                    a.withUnsafeMutableBufferPointer { ap in
+                        for s in 0..<kj {
+                            for t in 0..<kj {
+                                Self.addByRuns(n, slot: { Int(g[$0]) * kj * kj + t + s * kj },
+                                               term: { z[$0 * kj + t] * z[$0 * kj + s] }, into: ap.baseAddress!)
                             }
                         }
                     }
-                    // Row by row, so that each observation adds to its level's block (p1 x kj,
-                    // contiguous) in one place.
+                    // Level block (p1 x kj, column-major) of observation r's level: [X y]'z_r.
                     xy.elements.withUnsafeBufferPointer { xyp in
                         ax.elements.withUnsafeMutableBufferPointer { axp in
-                            let x = xyp.baseAddress!, a = axp.baseAddress!
-                            for r in 0..<n {
-                                let block = a + Int(g[r]) * kj * p1
-                                for s in 0..<kj {
-                                    let zs = z[r * kj + s]
-                                    let out = block + s * p1
-                                    for column in 0..<p1 { out[column] += x[r + column * n] * zs }
+                            let x = xyp.baseAddress!
+                            for s in 0..<kj {
+                                for column in 0..<p1 {
+                                    let xColumn = x + column * n
+                                    Self.addByRuns(n, slot: { Int(g[$0]) * kj * p1 + s * p1 + column },
+                                                   term: { xColumn[$0] * z[$0 * kj + s] }, into: axp.baseAddress!)
                                 }
                             }
                         }
@@ -86,12 +84,18 @@ struct CrossProducts {
                                                       columnCodes: terms[j].groupCodes, columnLevels: terms[j].levelCount)
                 let ki = terms[i].k, kj = terms[j].k
                 var v = [Double](repeating: 0, count: pattern.blockCount * ki * kj)
-                let zi = terms[i].z, zj = terms[j].z
-                for r in 0..<n {
-                    let base = blockOf[r] * ki * kj
-                    for s in 0..<kj {
-                        let zs = zj[r * kj + s]
-                        for t in 0..<ki { v[base + t + s * ki] += zi[r * ki + t] * zs }
+                terms[i].z.withUnsafeBufferPointer { zi in
+                    terms[j].z.withUnsafeBufferPointer { zj in
+                        blockOf.withUnsafeBufferPointer { block in
+                            v.withUnsafeMutableBufferPointer { vp in
+                                for s in 0..<kj {
+                                    for t in 0..<ki {
+                                        Self.addByRuns(n, slot: { block[$0] * ki * kj + t + s * ki },
+                                                       term: { zi[$0 * ki + t] * zj[$0 * kj + s] }, into: vp.baseAddress!)
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
                 patterns[i][j] = pattern
@@ -100,6 +104,27 @@ struct CrossProducts {
         }
         offDiagonalPattern = patterns
         offDiagonalValues = values
+    }
+
+    /// `out[slot(r)] += term(r)` for r in 0..<n, summing each run of rows with the same slot in
+    /// a register before adding it to memory. Rows usually come grouped (sessions of a patient),
+    /// and adding row by row into the same memory cell makes every addition wait for the
+    /// previous store; summing runs first removes that wait.
+    @inline(__always)
+    private static func addByRuns(_ n: Int, slot: (Int) -> Int, term: (Int) -> Double, into out: UnsafeMutablePointer<Double>) {
+        guard n > 0 else { return }
+        var current = slot(0)
+        var sum = 0.0
+        for r in 0..<n {
+            let next = slot(r)
+            if next != current {
+                out[current] += sum
+                sum = 0
+                current = next
+            }
+            sum += term(r)
+        }
+        out[current] += sum
     }
 
     /// The block pattern of co-occurring levels, and each observation's block index.
