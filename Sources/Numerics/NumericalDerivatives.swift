@@ -25,18 +25,13 @@ public enum NumericalDerivatives {
         x.map { Swift.abs(d * $0) + (Swift.abs($0) < zeroTolerance ? eps : 0) }
     }
 
-    /// The Hessian of a scalar function by numDeriv's `genD` (defaults as numDeriv's `hessian`:
-    /// d = 0.1, eps = 1e-4, r = 4, v = 2). Off-diagonal elements use
-    /// (f(x + h_i e_i + h_j e_j) - 2 f(x) + f(x - h_i e_i - h_j e_j) - H_ii h_i^2 - H_jj h_j^2) / (2 h_i h_j).
-    ///
-    /// `f` receives every point the scheme needs at once, so an expensive function can evaluate
-    /// them in parallel or reuse shared work; it returns the values in the same order.
-    public static func richardsonHessian(_ f: ([[Double]]) throws -> [Double], at x: [Double],
-                                         d: Double = 0.1, eps: Double = 1e-4, r: Int = 4) rethrows -> Matrix {
+    /// The points `richardsonHessian` evaluates its function at, in its order: x; x +- h_i e_i for
+    /// each i and step; x +- (h_i e_i + h_j e_j) for i > j and each step. Useful to evaluate them
+    /// ahead, together with other points, when evaluations are expensive.
+    public static func richardsonHessianPoints(at x: [Double], d: Double = 0.1, eps: Double = 1e-4, r: Int = 4) -> [[Double]] {
         let n = x.count
         let h0 = steps(x, d: d, eps: eps)
         func step(_ k: Int) -> [Double] { h0.map { $0 / Double(1 << k) } }
-        // Points: x; x +- h_i e_i for each i and k; x +- (h_i e_i + h_j e_j) for i > j and each k.
         var points = [x]
         for i in 0..<n {
             for k in 0..<r {
@@ -57,6 +52,37 @@ public enum NumericalDerivatives {
                 }
             }
         }
+        return points
+    }
+
+    /// The points `richardsonJacobian` evaluates its function at: x +- h_i e_i for each i and step.
+    public static func richardsonJacobianPoints(at x: [Double], d: Double = 1e-4, eps: Double = 1e-4, r: Int = 4) -> [[Double]] {
+        let h0 = steps(x, d: d, eps: eps)
+        var points = [[Double]]()
+        for i in 0..<x.count {
+            var h = h0[i]
+            for _ in 0..<r {
+                var xp = x, xm = x
+                xp[i] += h; xm[i] -= h
+                points += [xp, xm]
+                h /= 2
+            }
+        }
+        return points
+    }
+
+    /// The Hessian of a scalar function by numDeriv's `genD` (defaults as numDeriv's `hessian`:
+    /// d = 0.1, eps = 1e-4, r = 4, v = 2). Off-diagonal elements use
+    /// (f(x + h_i e_i + h_j e_j) - 2 f(x) + f(x - h_i e_i - h_j e_j) - H_ii h_i^2 - H_jj h_j^2) / (2 h_i h_j).
+    ///
+    /// `f` receives every point the scheme needs at once, so an expensive function can evaluate
+    /// them in parallel or reuse shared work; it returns the values in the same order.
+    public static func richardsonHessian(_ f: ([[Double]]) throws -> [Double], at x: [Double],
+                                         d: Double = 0.1, eps: Double = 1e-4, r: Int = 4) rethrows -> Matrix {
+        let n = x.count
+        let h0 = steps(x, d: d, eps: eps)
+        func step(_ k: Int) -> [Double] { h0.map { $0 / Double(1 << k) } }
+        let points = richardsonHessianPoints(at: x, d: d, eps: eps, r: r)
         let values = try f(points)
         let f0 = values[0]
         var next = 1
@@ -97,17 +123,7 @@ public enum NumericalDerivatives {
                                           d: Double = 1e-4, eps: Double = 1e-4, r: Int = 4) rethrows -> Matrix {
         let n = x.count
         let h0 = steps(x, d: d, eps: eps)
-        var points = [[Double]]()
-        for i in 0..<n {
-            var h = h0[i]
-            for _ in 0..<r {
-                var xp = x, xm = x
-                xp[i] += h; xm[i] -= h
-                points += [xp, xm]
-                h /= 2
-            }
-        }
-        let values = try f(points)
+        let values = try f(richardsonJacobianPoints(at: x, d: d, eps: eps, r: r))
         let m = values.first?.count ?? 0
         var jacobian = Matrix(rows: m, columns: n)
         var next = 0

@@ -30,18 +30,12 @@ final class BlockedCholeskyFactor {
     let levels: [Int]
     var size: [Int] { zip(k, levels).map(*) }
 
-    // Structure.
+    // The structure (see `Structure`), its parts unpacked for the loops below.
+    let structure: Structure
     let diagonalIsBlocked: [Bool]
-    /// For i > j: the pattern of sparse L_ij, or nil when L_ij is dense.
     let offPattern: [[BlockPattern?]]
-    /// For sparse L_ij: where each block of A_ij sits in L_ij's pattern.
     let aBlockInL: [[[Int]]]
-    /// For sparse L_ij and k < j: triples (block of L_ik, block of L_jk, block of L_ij).
     let sparseDowndates: [[[[(Int, Int, Int)]]]]
-    /// For a dense L_jj and sparse scalar L_jk: L_jk's blocks grouped by their row level r, as
-    /// (column level m, block), with `start[r]..<start[r + 1]` those of row r. The downdate
-    /// L_jj -= L_jk L_jk' then runs target column by target column, so its writes stay in one
-    /// column of the dense block instead of spreading over all of it.
     let blocksByRow: [[(start: [Int], entries: [(column: Int32, block: Int32)])?]]
 
     // Storage, column-major, owned by this object.
@@ -50,13 +44,39 @@ final class BlockedCholeskyFactor {
     private var fixed: [UnsafeMutableBufferPointer<Double>]
     private var fixedFixed: UnsafeMutableBufferPointer<Double>
 
-    init(crossProducts a: CrossProducts) {
-        self.a = a
-        termCount = a.k.count
-        k = a.k
-        levels = a.levels
-        p1 = a.fixedFixed.rows
-        let m = termCount
+    /// The symbolic structure of L: which blocks are block diagonal, sparse or dense, and where
+    /// each sparse update goes. It depends only on the grouping factors, so it is worked out once
+    /// per model and shared by every workspace that factors the same model.
+    struct Structure {
+        /// Per term: whether L_jj is block diagonal (else dense).
+        let diagonalIsBlocked: [Bool]
+        /// For i > j: the pattern of sparse L_ij, or nil when L_ij is dense.
+        let offPattern: [[BlockPattern?]]
+        /// For sparse L_ij: where each block of A_ij sits in L_ij's pattern.
+        let aBlockInL: [[[Int]]]
+        /// For sparse L_ij and k < j: triples (block of L_ik, block of L_jk, block of L_ij).
+        let sparseDowndates: [[[[(Int, Int, Int)]]]]
+        /// For a dense L_jj and sparse scalar L_jk: L_jk's blocks grouped by their row level r, as
+        /// (column level m, block), with `start[r]..<start[r + 1]` those of row r. The downdate
+        /// L_jj -= L_jk L_jk' then runs target column by target column, so its writes stay in one
+        /// column of the dense block instead of spreading over all of it.
+        let blocksByRow: [[(start: [Int], entries: [(column: Int32, block: Int32)])?]]
+    }
+
+    /// A factor for `crossProducts`, working out its structure.
+    convenience init(crossProducts a: CrossProducts) {
+        self.init(crossProducts: a, structure: Self.structure(of: a))
+    }
+
+    /// Another workspace for the same model as `other`, sharing its structure (for factoring at
+    /// several theta side by side).
+    convenience init(sameStructureAs other: BlockedCholeskyFactor) {
+        self.init(crossProducts: other.a, structure: other.structure)
+    }
+
+    private static func structure(of a: CrossProducts) -> Structure {
+        let levels = a.levels
+        let m = a.k.count
 
         // Decide the structure of every block.
         var blocked = [Bool](repeating: true, count: m)
@@ -113,9 +133,7 @@ final class BlockedCholeskyFactor {
                 downdates[i][j] = lists
             }
         }
-        diagonalIsBlocked = blocked
-        offPattern = patterns
-        blocksByRow = (0..<m).map { j in
+        let byRow = (0..<m).map { j in
             (0..<m).map { kk -> (start: [Int], entries: [(column: Int32, block: Int32)])? in
                 guard kk < j, !blocked[j], a.k[j] == 1, a.k[kk] == 1, let pattern = patterns[j][kk] else { return nil }
                 var start = [Int](repeating: 0, count: a.levels[j] + 1)
@@ -133,8 +151,25 @@ final class BlockedCholeskyFactor {
                 return (start, entries)
             }
         }
-        aBlockInL = aInL
-        sparseDowndates = downdates
+        return Structure(diagonalIsBlocked: blocked, offPattern: patterns, aBlockInL: aInL,
+                         sparseDowndates: downdates, blocksByRow: byRow)
+    }
+
+    private init(crossProducts a: CrossProducts, structure: Structure) {
+        self.a = a
+        self.structure = structure
+        termCount = a.k.count
+        k = a.k
+        levels = a.levels
+        p1 = a.fixedFixed.rows
+        let m = termCount
+        let blocked = structure.diagonalIsBlocked
+        let patterns = structure.offPattern
+        diagonalIsBlocked = blocked
+        offPattern = patterns
+        aBlockInL = structure.aBlockInL
+        sparseDowndates = structure.sparseDowndates
+        blocksByRow = structure.blocksByRow
 
         // Allocate.
         let allocate = Self.allocate

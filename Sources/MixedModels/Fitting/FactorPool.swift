@@ -15,13 +15,14 @@ struct ProfiledPieces: Sendable {
 /// distinct thetas are spread over `workers` factor workspaces running in parallel, with BLAS held
 /// to one thread meanwhile. The result for a theta does not depend on which worker computed it.
 final class FactorPool: @unchecked Sendable {
-    private let crossProducts: CrossProducts
+    /// The model's own factor, whose structure the workspaces share.
+    private let prototype: BlockedCholeskyFactor
     private var factors: [BlockedCholeskyFactor] = []
     private var memo: [[Double]: ProfiledPieces] = [:]
     let workers: Int
 
-    init(crossProducts: CrossProducts, workers: Int) {
-        self.crossProducts = crossProducts
+    init(prototype: BlockedCholeskyFactor, workers: Int) {
+        self.prototype = prototype
         self.workers = BLASThreading.parallelism(max(1, workers))
     }
 
@@ -33,7 +34,7 @@ final class FactorPool: @unchecked Sendable {
         }
         if !pending.isEmpty {
             while factors.count < min(workers, pending.count) {
-                factors.append(BlockedCholeskyFactor(crossProducts: crossProducts))
+                factors.append(BlockedCholeskyFactor(sameStructureAs: prototype))
             }
             let results = UnsafeMutableBufferPointer<Result<ProfiledPieces, any Error>?>.allocate(capacity: pending.count)
             results.initialize(repeating: nil)

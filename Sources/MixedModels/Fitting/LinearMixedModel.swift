@@ -26,7 +26,7 @@ public final class LinearMixedModel {
     public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     /// Workspaces for batches of factorizations; made on first use.
-    lazy var factorPool = FactorPool(crossProducts: crossProducts, workers: threads)
+    lazy var factorPool = FactorPool(prototype: factor, workers: threads)
 
     /// The objective at many theta at once (in parallel, see `FactorPool`).
     func objectives(_ thetas: [[Double]]) throws -> [Double] {

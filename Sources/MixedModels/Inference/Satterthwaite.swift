@@ -46,6 +46,10 @@ struct Satterthwaite {
             }
         }
         let varpar = theta + [sigma]
+        // Every factorization both derivatives need, in one parallel batch (points that differ
+        // only in sigma share theta, and so their factorization).
+        let points = NumericalDerivatives.richardsonHessianPoints(at: varpar) + NumericalDerivatives.richardsonJacobianPoints(at: varpar)
+        _ = try pool.pieces(points.map { Array($0[0..<nTheta]) }, covariance: true)
         let hessian = try NumericalDerivatives.richardsonHessian(deviance, at: varpar)
         guard hessian.isFinite else { throw MixedModelError.nonFinite("the Hessian of the deviance (Satterthwaite)") }
         let eigen = try SymmetricEigen(hessian)

@@ -19,6 +19,7 @@ struct DesignColumns {
     func build() -> (names: [String], values: [Double]) {
         var names = [String]()
         var values = [Double]()
+        values.reserveCapacity(rowCount * (terms.count + 1))
         if intercept {
             names.append("(Intercept)")
             values.append(contentsOf: repeatElement(1.0, count: rowCount))
@@ -30,21 +31,19 @@ struct DesignColumns {
             for atom in term.factors {
                 parts.append(atomColumns(atom, in: term, termSets: termSets))
             }
-            // Cartesian product, first atom fastest.
-            var combined: [(name: String, column: [Double])] = [("", [Double](repeating: 1, count: rowCount))]
-            var first = true
-            for part in parts {
+            // Cartesian product, first atom fastest (a one-atom term is its atom's columns).
+            var combined = parts.first ?? []
+            for part in parts.dropFirst() {
                 var next = [(name: String, column: [Double])]()
                 for outer in part {
                     for inner in combined {
-                        let name = first ? outer.name : inner.name + ":" + outer.name
+                        let name = inner.name + ":" + outer.name
                         var column = inner.column
                         for r in 0..<rowCount { column[r] *= outer.column[r] }
                         next.append((name, column))
                     }
                 }
                 combined = next
-                first = false
             }
             for c in combined {
                 names.append(c.name)
