@@ -46,13 +46,15 @@ public enum BLASThreading {
         return symbols
     }()
 
-    /// OpenBLAS's pthreads build starts its worker threads when it is loaded, and after every
-    /// threaded call its workers wait for the next job by spinning on `sched_yield` for about
-    /// 2^28 cycles (a tenth of a second) before they sleep. While alliance runs BLAS on one thread
-    /// and its own work on every core, those spinning workers take CPU time from alliance's
-    /// threads (measured: 1.5-2 ms of a 20 ms fit of 32,000 rows). Stopping them is safe when no
-    /// threaded BLAS call is in flight (BLAS is on one thread whenever this is called), and
-    /// OpenBLAS starts them again by itself on its next threaded call.
+    /// OpenBLAS's pthreads build starts its worker threads when it is loaded, and they wait for
+    /// their first job by spinning on `sched_yield` for about 2^28 cycles (a tenth of a second)
+    /// before they sleep. alliance runs BLAS on one thread by default, so during that time they
+    /// only take CPU from alliance's own threads (measured: 1.5-2 ms of a 20 ms fit of 32,000
+    /// rows). They are stopped once, here, on alliance's first BLAS call: every BLAS call goes
+    /// through Numerics, which waits for this initialization first, so no BLAS call can be using
+    /// the workers at this moment. OpenBLAS starts them again by itself on its first threaded
+    /// call (a `multiThreaded` section). They are never stopped later: another thread might then
+    /// be inside a threaded call, and stopping the workers under it would hang it.
     private static func stopIdleWorkers(_ symbols: Symbols) {
         _ = symbols.shutdown?()
     }
@@ -102,10 +104,7 @@ public enum BLASThreading {
         defer {
             lock.lock()
             multiThreadedSections -= 1
-            if multiThreadedSections == 0 {
-                set(1)
-                stopIdleWorkers(symbols)
-            }
+            if multiThreadedSections == 0 { set(1) }
             lock.unlock()
         }
         return try body()
@@ -117,7 +116,6 @@ public enum BLASThreading {
         guard let set = symbols.set else { return try body() }
         lock.lock()
         set(1)
-        if multiThreadedSections > 0 { stopIdleWorkers(symbols) }
         lock.unlock()
         defer {
             lock.lock()
