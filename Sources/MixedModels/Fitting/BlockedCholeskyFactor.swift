@@ -467,34 +467,11 @@ final class BlockedCholeskyFactor {
             let kk_ = k[kk]
             let lxk = fixed[kk].baseAddress!, ljk = offDiagonal[j][kk].baseAddress!
             if let pattern = offPattern[j][kk] {
-                // L_Xj[r, c kj + s] -= sum over blocks b (column m, row c) of L_jk of
-                // sum_w L_Xk[r, m kk + w] L_jk[b][s, w], one (r, s) at a time. Consecutive blocks
-                // usually share their row c (the patients of one therapist), so each run is summed
-                // in a register before it is subtracted, instead of chaining every update
-                // through the same memory cell.
-                pattern.rows.withUnsafeBufferPointer { rows in
-                    pattern.columnStart.withUnsafeBufferPointer { columnStart in
-                        let columns = levels[kk]
-                        for s in 0..<kj {
-                            for r in 0..<p1 {
-                                var current = -1
-                                var sum = 0.0
-                                for mm in 0..<columns {
-                                    let source = lxk + mm * kk_ * p1 + r
-                                    for b in columnStart[mm]..<columnStart[mm + 1] {
-                                        let c = Int(rows[b])
-                                        if c != current {
-                                            if current >= 0 { l[r + (current * kj + s) * p1] -= sum }
-                                            current = c
-                                            sum = 0
-                                        }
-                                        let block = ljk + b * kj * kk_ + s
-                                        for w in 0..<kk_ { sum += source[w * p1] * block[w * kj] }
-                                    }
-                                }
-                                if current >= 0 { l[r + (current * kj + s) * p1] -= sum }
-                            }
-                        }
+                for mm in 0..<levels[kk] {
+                    for b in pattern.columnStart[mm]..<pattern.columnStart[mm + 1] {
+                        let c = Int(pattern.rows[b])
+                        SmallBlocks.subtractProduct(m: p1, n: kj, k: kk_, a: lxk + mm * kk_ * p1, b: ljk + b * kj * kk_,
+                                                    c: l + c * kj * p1, ldc: p1)
                     }
                 }
             } else {
