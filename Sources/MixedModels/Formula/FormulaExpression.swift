@@ -1,5 +1,8 @@
 /// The syntax tree of a model formula, `response ~ right-hand side`, in lme4's language.
-indirect enum FormulaExpression: Equatable, Hashable, Sendable {
+///
+/// Public so that other estimators written in lme4's formula language (the dynamic models'
+/// `lag()` and `pre()` terms) parse with the same grammar and print terms the same way.
+public indirect enum FormulaExpression: Equatable, Hashable, Sendable {
     case variable(String)
     case number(Double)
     /// A function call: `factor(x)`, `I(session^2)`, `log(x)`.
@@ -12,7 +15,7 @@ indirect enum FormulaExpression: Equatable, Hashable, Sendable {
 
     /// The expression as R deparses it: spaces around `+ - * /`, none around `^` and `:`,
     /// `f(x, y)` for calls. Term names are built from this so they read exactly as lme4 prints them.
-    var deparsed: String {
+    public var deparsed: String {
         switch self {
         case .variable(let name):
             let syntactic = name.first.map { $0.isLetter || $0 == "." } ?? false
@@ -37,10 +40,10 @@ indirect enum FormulaExpression: Equatable, Hashable, Sendable {
     }
 }
 
-enum FormulaOperator: Equatable, Hashable, Sendable {
+public enum FormulaOperator: Equatable, Hashable, Sendable {
     case plus, minus, times, nested, interaction, power
 
-    var symbol: String {
+    public var symbol: String {
         switch self {
         case .plus: return "+"
         case .minus: return "-"

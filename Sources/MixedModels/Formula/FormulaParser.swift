@@ -1,17 +1,17 @@
 /// Parses lme4's formula language by recursive descent, with R's operator precedence
 /// (loosest first): `~`; `|` and `||` (inside parentheses); `+` and `-`; `*` and `/`; `:`;
 /// unary minus; `^` (binds tightest, right-associative).
-struct FormulaParser {
-    let text: String
+public struct FormulaParser {
+    public let text: String
     private var tokens: [FormulaToken] = []
     private var index = 0
 
-    init(_ text: String) {
+    public init(_ text: String) {
         self.text = text
     }
 
     /// Parses `response ~ rhs`.
-    mutating func parse() throws -> (response: FormulaExpression, rhs: FormulaExpression) {
+    public mutating func parse() throws -> (response: FormulaExpression, rhs: FormulaExpression) {
         tokens = try FormulaLexer(text: text).tokens()
         index = 0
         if case .tilde = peek.kind {
