@@ -45,6 +45,10 @@ let package = Package(
         // codebook is YAML read with Yams.
         .target(name: "Ruptures", dependencies: ["SessionData", "Numerics", .product(name: "Yams", package: "Yams")]),
 
+        // What the dynamic models (DSEM, ML-SEM) share: session data laid out by session number
+        // (missed sessions as missing cells, waves), and the lag() terms of their formulas.
+        .target(name: "DynamicModels", dependencies: ["Tabular", "SessionData", "MixedModels"]),
+
         // The data-generating process of rupture designs, and power studies over a grid of design
         // factors (parallel, checkpointed, sharded for Slurm job arrays).
         .target(name: "Simulation", dependencies: ["Numerics", "Tabular", "SessionData", "Ruptures", "MixedModels", "Reports",
@@ -73,6 +77,7 @@ let package = Package(
                     exclude: ["Reference"]),
         .testTarget(name: "SessionDataTests", dependencies: ["SessionData", "Tabular"]),
         .testTarget(name: "RupturesTests", dependencies: ["Ruptures", "SessionData", "Tabular"]),
+        .testTarget(name: "DynamicModelsTests", dependencies: ["DynamicModels", "SessionData", "Tabular", "MixedModels"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Ruptures", "SessionData", "MixedModels", "Tabular", "Numerics"]),
         .testTarget(name: "ReplicationTests", dependencies: ["Replication", "Ruptures", "SessionData", "MixedModels", "Reports", "Tabular"]),
         // Runs the built executable as a user would (needs `swift build` first; scripts/test does it).
