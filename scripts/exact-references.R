@@ -4,7 +4,7 @@
 #   Rscript scripts/exact-references.R NAME ...   refit only these models (the others are kept)
 #
 # Reads the battery from Tests/MixedModelsTests/Reference/exact-models.tsv (one model a line: name,
-# dataset, method, formula, note), fits each with lme4 + lmerTest on the CSV in datasets/ exactly
+# dataset, method, formula, note, quantities not compared), fits each with lme4 + lmerTest on the CSV in datasets/ exactly
 # as alliance reads it, and writes Tests/MixedModelsTests/Reference/exact-optimum.json. To add a
 # model, add a line to the TSV (and, for a new dataset, an export below) and run this script.
 #
@@ -129,6 +129,7 @@ reference <- function(row) {
   conv <- fit@optinfo$conv$lme4$messages
   list(
     name = row$name, dataset = row$dataset, method = row$method, formula = row$formula, note = row$note,
+    not_compared = I(if (row$not_compared == "-") character(0) else strsplit(row$not_compared, ",")[[1]]),
     nobs = nobs(fit), dropped_rows = nrow(data) - nobs(fit),
     objective = num(objective), lme4_objective = num(lme4Value), polish_gain = num(gain),
     theta = I(unname(sapply(theta, num))), singular = isSingular(fit),

@@ -79,6 +79,16 @@ public enum NumericalDerivatives {
     /// them in parallel or reuse shared work; it returns the values in the same order.
     public static func richardsonHessian(_ f: ([[Double]]) throws -> [Double], at x: [Double],
                                          d: Double = 0.1, eps: Double = 1e-4, r: Int = 4) rethrows -> Matrix {
+        try richardsonGradientAndHessian(f, at: x, d: d, eps: eps, r: r).hessian
+    }
+
+    /// The gradient and Hessian of a scalar function from the points of `richardsonHessian`, as
+    /// numDeriv's `genD` returns both: g_i is the central difference (f(x + h_i e_i) -
+    /// f(x - h_i e_i)) / 2h_i, extrapolated over the same halvings as H_ii. Also returns f(x).
+    public static func richardsonGradientAndHessian(_ f: ([[Double]]) throws -> [Double], at x: [Double],
+                                                    d: Double = 0.1, eps: Double = 1e-4, r: Int = 4) rethrows
+        -> (value: Double, gradient: [Double], hessian: Matrix)
+    {
         let n = x.count
         let h0 = steps(x, d: d, eps: eps)
         func step(_ k: Int) -> [Double] { h0.map { $0 / Double(1 << k) } }
@@ -86,17 +96,20 @@ public enum NumericalDerivatives {
         let values = try f(points)
         let f0 = values[0]
         var next = 1
-        var diagonal = [Double](repeating: 0, count: n)
+        var gradient = [Double](repeating: 0, count: n)
         var hessian = Matrix(rows: n, columns: n)
         for i in 0..<n {
+            var first = [Double](repeating: 0, count: r)
             var second = [Double](repeating: 0, count: r)
             for k in 0..<r {
                 let h = step(k)[i]
+                first[k] = (values[next] - values[next + 1]) / (2 * h)
                 second[k] = (values[next] - 2 * f0 + values[next + 1]) / (h * h)
                 next += 2
             }
+            extrapolate(&first)
             extrapolate(&second)
-            diagonal[i] = second[0]
+            gradient[i] = first[0]
             hessian[i, i] = second[0]
         }
         for i in 0..<n {
@@ -104,8 +117,8 @@ public enum NumericalDerivatives {
                 var mixed = [Double](repeating: 0, count: r)
                 for k in 0..<r {
                     let h = step(k)
-                    mixed[k] = (values[next] - 2 * f0 + values[next + 1] - diagonal[i] * h[i] * h[i]
-                                - diagonal[j] * h[j] * h[j]) / (2 * h[i] * h[j])
+                    mixed[k] = (values[next] - 2 * f0 + values[next + 1] - hessian[i, i] * h[i] * h[i]
+                                - hessian[j, j] * h[j] * h[j]) / (2 * h[i] * h[j])
                     next += 2
                 }
                 extrapolate(&mixed)
@@ -113,7 +126,7 @@ public enum NumericalDerivatives {
                 hessian[j, i] = mixed[0]
             }
         }
-        return hessian
+        return (f0, gradient, hessian)
     }
 
     /// The Jacobian of a vector function by numDeriv's `jacobian` (d = 1e-4, eps = 1e-4, r = 4,

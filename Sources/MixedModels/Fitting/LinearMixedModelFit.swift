@@ -97,8 +97,10 @@ public struct LinearMixedModelFit: Sendable {
 
         // Diagnostics.
         let diagnostics = ConvergenceDiagnostics(theta: theta, lowerBounds: model.thetaLowerBounds,
-                                                 gradient: optimum.gradient, hessian: optimum.hessian,
-                                                 stopReason: optimum.stopReason)
+                                                 gradient: optimum.derivatives.profiledGradient,
+                                                 hessian: optimum.derivatives.profiledHessian,
+                                                 stopReason: optimum.stopReason, polish: optimum.polish,
+                                                 observationCount: n)
         singular = diagnostics.singular
         var warnings = diagnostics.warnings
         var messages = [String]()
@@ -110,7 +112,7 @@ public struct LinearMixedModelFit: Sendable {
 
         var estimates = [FixedEffectEstimate]()
         if satterthwaite {
-            let approximation = try Satterthwaite(model: model, theta: theta, sigma: sigma)
+            let approximation = try Satterthwaite(model: model, derivatives: optimum.derivatives)
             warnings.append(contentsOf: approximation.warnings)
             for j in 0..<p {
                 var contrast = [Double](repeating: 0, count: p)
