@@ -49,6 +49,7 @@ public final class LinearMixedModel {
     public init(frame: ModelFrame, method: EstimationMethod = .reml) throws {
         self.frame = frame
         self.method = method
+        try Self.checkScales(frame)
         crossProducts = try CrossProducts(frame: frame)
         factor = BlockedCholeskyFactor(crossProducts: crossProducts)
         thetaLowerBounds = frame.randomTerms.flatMap(\.thetaLowerBounds)
@@ -56,6 +57,25 @@ public final class LinearMixedModel {
         thetaNames = frame.randomTerms.flatMap(\.thetaNames)
         thetaScaling = ThetaScaling(terms: frame.randomTerms)
         optimizer = BOBYQA(lowerBounds: thetaLowerBounds)
+    }
+
+    /// Values whose squares leave double precision (beyond 1e150 or, for a non-zero variable,
+    /// all below 1e-150) would turn sums of squares into infinity or zero; refused up front, so
+    /// the reason is the scale and not a misleading "exact fit" or "not positive definite".
+    static func checkScales(_ frame: ModelFrame) throws {
+        func check(_ name: String, _ values: some Collection<Double>) throws {
+            let largest = values.reduce(0) { max($0, abs($1)) }
+            if largest > 1e150 || (largest > 0 && largest < 1e-150) {
+                throw MixedModelError.extremeScale(variable: name, largest: largest)
+            }
+        }
+        try check("the response '\(frame.responseName)'", frame.y)
+        for (j, name) in frame.fixedEffectNames.enumerated() { try check("the predictor '\(name)'", frame.x.column(j)) }
+        for term in frame.randomTerms where term.columnNames != ["(Intercept)"] {
+            for (c, name) in term.columnNames.enumerated() {
+                try check("the random-effects column '\(name)' of '\(term.groupName)'", stride(from: c, to: term.z.count, by: term.k).map { term.z[$0] })
+            }
+        }
     }
 
     /// Parses `formula`, builds the model frame from `data`, and sets up the model.

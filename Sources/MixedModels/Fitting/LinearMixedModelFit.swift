@@ -96,7 +96,7 @@ public struct LinearMixedModelFit: Sendable {
         covariance = cov
 
         // Diagnostics.
-        let diagnostics = ConvergenceDiagnostics(theta: theta, lowerBounds: model.thetaLowerBounds,
+        let diagnostics = ConvergenceDiagnostics(theta: model.thetaScaling.scaled(theta), lowerBounds: model.thetaLowerBounds,
                                                  gradient: optimum.derivatives.profiledGradient,
                                                  hessian: optimum.derivatives.profiledHessian,
                                                  stopReason: optimum.stopReason, polish: optimum.polish,
@@ -216,6 +216,7 @@ public struct LinearMixedModelFit: Sendable {
         let distribution = try StudentT(degreesOfFreedom: df)
         let t = beta / se
         let q = try distribution.quantile(0.975)
+        guard q.isFinite, (q * se).isFinite else { throw MixedModelError.degenerateDegreesOfFreedom(term: name, df: df) }
         return FixedEffectEstimate(term: name, estimate: beta, standardError: se, degreesOfFreedom: df, t: t,
                                    p: distribution.twoSidedPValue(t), confidenceLower: beta - q * se,
                                    confidenceUpper: beta + q * se)

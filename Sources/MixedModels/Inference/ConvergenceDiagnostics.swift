@@ -4,8 +4,11 @@ import Numerics
 /// lme4's convergence checks (`checkConv`, lme4 1.1-31 defaults), with its wording, so that a
 /// warning means here what it means there, plus the verdict of alliance's Newton polish.
 ///
-/// - Singular fit: some theta element with lower bound 0 is below 1e-4 ("boundary (singular)
-///   fit"), lme4's `isSingular`. Then the derivative checks are skipped, as in lme4.
+/// - Singular fit: some standard-deviation element of theta~ (theta in the scale-free
+///   coordinates of `ThetaScaling`, the same as theta for intercepts) is below 1e-4 ("boundary
+///   (singular) fit"), lme4's `isSingular` rule. lme4 applies it to theta itself, so that
+///   multiplying a predictor by 1,000 can make its fit "singular"; theta~ does not change when a
+///   predictor is rescaled [I]. Then the derivative checks are skipped, as in lme4.
 /// - Gradient: with g and H the gradient and Hessian of the criterion (`DevianceDerivatives`, in
 ///   the scale-free coordinates of `ThetaScaling`, where lme4 uses central differences in theta)
 ///   and H = R'R, the scaled gradient is R^-1 g; the check fails when
@@ -25,6 +28,7 @@ struct ConvergenceDiagnostics {
     var warnings = [String]()
     var messages = [String]()
 
+    /// `theta` is theta~, in the scale-free coordinates.
     init(theta: [Double], lowerBounds: [Double], gradient: [Double], hessian: Matrix,
          stopReason: OptimizerStopReason, polish: PolishOutcome = .notRun, observationCount: Int = 0) {
         let verified = polish.isVerified

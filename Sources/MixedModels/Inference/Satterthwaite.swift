@@ -62,10 +62,11 @@ struct Satterthwaite {
 
     /// The degrees of freedom for the contrast `l` given Var(beta-hat) = `covariance`.
     func degreesOfFreedom(contrast l: [Double], covariance: Matrix) throws -> Double {
+        // df = 2 v^2 / (g'Ag) = 2 / (h'Ah) with h = g / v, which neither overflows nor
+        // underflows when the response is on an extreme scale (v = 1e-300 and v^2 = 0).
         let v = Self.quadraticForm(l, covariance)
-        let g = jacobian.map { Self.quadraticForm(l, $0) }
-        let denominator = Self.quadraticForm(g, varianceParameterCovariance)
-        return 2 * v * v / denominator
+        let h = jacobian.map { Self.quadraticForm(l, $0) / v }
+        return 2 / Self.quadraticForm(h, varianceParameterCovariance)
     }
 
     static func quadraticForm(_ x: [Double], _ a: Matrix) -> Double {
