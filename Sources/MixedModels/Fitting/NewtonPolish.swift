@@ -29,13 +29,16 @@ enum PolishOutcome: Equatable, Sendable {
 /// half the size of theta~ (at least 0.5), projected onto the bounds, and halved until the
 /// criterion decreases (Nocedal & Wright 2006, ch. 3, modified Newton with backtracking [M]).
 /// The polish stops, verified, when H is positive definite and the step is below 1e-6 relative
-/// to theta~ or its predicted decrease g'H^-1 g / 2 is below 1e-13 of the criterion (rounding);
-/// it stops unverified when no step decreases the criterion or after 8 steps [I: the tolerances
+/// to theta~ or its predicted decrease g'H^-1 g / 2 is below 1e-13 of the criterion, or when no
+/// step decreases the criterion but the predicted decrease is below 1e-10 of it (the rounding
+/// floor, where the finite-difference gradient is mostly error); it stops unverified when no step
+/// decreases the criterion otherwise, or after 8 steps [I: the tolerances
 /// are this project's choice, set so that estimates agree with the exact optimum to the issue's
 /// tolerances]. The last derivatives are those at the returned theta.
 struct NewtonPolish {
     static let relativeStepTolerance = 1e-6
     static let relativeDecreaseTolerance = 1e-13
+    static let roundingFloor = 1e-10
     static let maximumSteps = 8
 
     struct Result {
@@ -100,6 +103,11 @@ struct NewtonPolish {
                 alpha /= 2
             }
             guard let (nextTheta, nextValue) = accepted else {
+                // Within rounding of the minimum the finite-difference gradient is mostly error:
+                // no step can decrease the criterion, and the decrease predicted is negligible.
+                if positiveDefinite && predictedDecrease <= roundingFloor * max(1, abs(f)) {
+                    return result(.verified(steps: steps))
+                }
                 return result(.unverified(steps: steps, reason: positiveDefinite
                     ? "no Newton step decreased the criterion"
                     : "the Hessian of the criterion is not positive definite"))
