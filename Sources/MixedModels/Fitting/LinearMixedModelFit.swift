@@ -199,8 +199,9 @@ public struct LinearMixedModelFit: Sendable {
             modes.append(ConditionalModes(group: term.groupName, levels: term.levels, columnNames: term.columnNames, values: b))
         }
         conditionalModes = modes
-        fitted = fittedValues
+        // frame.y is the response minus any offset; fitted values include the offset, as lme4's.
         residuals = zip(frame.y, fittedValues).map { $0 - $1 }
+        fitted = zip(fittedValues, frame.offset).map { $0 + $1 }
         rows = frame.rows
         timing = Timing()
     }

@@ -15,6 +15,30 @@ struct DesignColumns {
     let variables: [FormulaExpression: ModelVariable]
     let rowCount: Int
 
+    /// How many columns `build()` makes, without making them.
+    var columnCount: Int {
+        let termSets = Set(terms.map { Set($0.factors) })
+        var count = intercept ? 1 : 0
+        for term in terms {
+            var product = 1
+            for atom in term.factors {
+                let width: Int
+                switch variables[atom]! {
+                case .numeric: width = 1
+                case .matrix(let columns, _): width = columns.count
+                case .factor(_, let levels):
+                    var without = Set(term.factors)
+                    without.remove(atom)
+                    let contrasts = without.isEmpty ? intercept : termSets.contains(without)
+                    width = contrasts ? levels.count - 1 : levels.count
+                }
+                product = product.multipliedReportingOverflow(by: width).overflow ? Int.max : product * width
+            }
+            count = count.addingReportingOverflow(product).overflow ? Int.max : count + product
+        }
+        return count
+    }
+
     /// Column names and values (column-major, `rowCount` rows).
     func build() -> (names: [String], values: [Double]) {
         var names = [String]()
@@ -59,6 +83,8 @@ struct DesignColumns {
         switch variables[atom]! {
         case .numeric(let v):
             return [(label, v)]
+        case .matrix(let columns, let suffixes):
+            return zip(columns, suffixes).map { (label + $1, $0) }
         case .factor(let codes, let levels):
             var without = Set(term.factors)
             without.remove(atom)
