@@ -20,11 +20,27 @@ public struct FormulaError: InputError, Equatable {
     /// window around `position`.
     static func excerpt(_ text: String, around position: Int? = nil) -> String {
         let chars = Array(text)
-        guard chars.count > quoteLimit else { return text }
+        guard chars.count > quoteLimit else { return visible(text) }
         let width = quoteLimit - 6
         let start = max(0, min((position ?? 0) - width / 2, chars.count - width))
         let end = min(chars.count, start + width)
-        return (start > 0 ? "..." : "") + String(chars[start..<end]) + (end < chars.count ? "..." : "")
+        return (start > 0 ? "..." : "") + visible(String(chars[start..<end])) + (end < chars.count ? "..." : "")
+    }
+
+    /// Control characters written as escapes (`\n`, `\u{0}`), so a message stays one line.
+    static func visible(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            case _ where scalar.properties.generalCategory == .control: out += "\\u{\(String(scalar.value, radix: 16))}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     /// An error at a (zero-based) character position of `formula`.

@@ -101,11 +101,17 @@ public struct ModelFrame: Sendable {
                                     variables: variables, rowCount: n)
         let columnCount = columns.columnCount
         if columnCount > Self.maximumFixedColumns || columnCount > Self.maximumDesignCells / max(n, 1) {
-            let widest = formula.fixedTerms.max { a, b in
-                a.factors.map { variables[$0]!.width }.reduce(1, *) < b.factors.map { variables[$0]!.width }.reduce(1, *)
+            func width(_ term: FormulaTerm) -> Int { term.factors.map { variables[$0]!.width }.reduce(1, *) }
+            var hint = ""
+            if let widest = formula.fixedTerms.max(by: { width($0) < width($1) }) {
+                hint = " (the widest term, '\(FormulaError.excerpt(widest.label))', has \(width(widest)) columns)"
             }
-            let culprit = widest.map { " The widest term is '\(FormulaError.excerpt($0.label))', with \($0.factors.map { variables[$0]!.width }.reduce(1, *)) columns; a factor with that many levels is usually a random effect, (1 | \(FormulaError.excerpt($0.label)))." } ?? ""
-            throw FormulaError("\(FormulaError.quote(formula.text)): the fixed effects would need \(columnCount) columns for \(n) rows; alliance takes at most \(Self.maximumFixedColumns) columns and \(Self.maximumDesignCells / 1_000_000) million cells.\(culprit)")
+            let factors = formula.fixedTerms.flatMap(\.factors).filter { if case .factor = variables[$0]! { return true } else { return false } }
+            if let biggest = factors.max(by: { variables[$0]!.width < variables[$1]!.width }), variables[biggest]!.width >= 1_000 {
+                let name = FormulaError.excerpt(biggest.deparsed)
+                hint += "; '\(name)' has \(variables[biggest]!.width) levels: a factor with that many levels is usually a random effect, (1 | \(name))"
+            }
+            throw FormulaError("\(FormulaError.quote(formula.text)): the fixed effects would need \(columnCount) columns for \(n) rows; alliance takes at most \(Self.maximumFixedColumns) columns and \(Self.maximumDesignCells / 1_000_000) million cells\(hint)")
         }
         let design = columns.build()
         var x = Matrix(rows: n, columns: design.names.count, columnMajor: design.values)
