@@ -8,7 +8,8 @@ import Tabular
 /// (Reference/exact-optimum.json, made by scripts/exact-references.R). Tolerances of issue #11:
 /// the criterion within 1e-8 relative of the minimum; standard errors within 2e-5 relative;
 /// variance components within 5e-4 relative; Satterthwaite df within 2e-3 relative; p within 1e-4;
-/// the singular flag as lme4's `isSingular`. Quantities that the optimum does not determine
+/// the singular flag as lme4's `isSingular`, the near-boundary flag as the rule on lme4's
+/// components. Quantities that the optimum does not determine
 /// (a ridge of equal criteria, a df that lmerTest itself cannot reproduce) are named in the
 /// battery's `not_compared` column with the reason, and FitFlagTests checks that such fits say so.
 @Suite struct ExactOptimumTests {
@@ -71,6 +72,19 @@ struct ExactReference {
         notCompared = Set(d["not_compared"] as! [String])
     }
 
+    /// The near-boundary rule (a correlation within 0.02 of +-1, a variance under 1e-4 of the
+    /// residual variance) applied to lme4's variance components.
+    var nearBoundary: Bool {
+        let residual = random.last!.vcov
+        return random.dropLast().contains { c in
+            guard let v1 = c.var1 else { return false }
+            guard let v2 = c.var2 else { return c.vcov < 1e-4 * residual }
+            let a = random.first { $0.group == c.group && $0.var1 == v1 && $0.var2 == nil }!.vcov
+            let b = random.first { $0.group == c.group && $0.var1 == v2 && $0.var2 == nil }!.vcov
+            return a > 0 && b > 0 && abs(c.vcov / (a * b).squareRoot()) > 0.98
+        }
+    }
+
     struct Report {
         var problems = [String]()
         /// The largest differences, each relative to its tolerance (1 = at the tolerance).
@@ -97,6 +111,9 @@ struct ExactReference {
             report.problems.append("dropped columns \(fit.droppedColumnNames); lme4 \(droppedColumns)")
         }
         if fit.singular != singular { report.problems.append("singular \(fit.singular); lme4 \(singular)") }
+        if fit.isNearBoundary != nearBoundary {
+            report.problems.append("near the boundary \(fit.isNearBoundary) (\(fit.nearBoundary)); lme4's components say \(nearBoundary)")
+        }
         check("objective", "objective \(fit.objective) vs \(objective)",
               abs(fit.objective - objective) / abs(objective) / Self.objectiveTolerance)
         guard fit.fixedEffects.map(\.term) == fixed.map(\.term) else {

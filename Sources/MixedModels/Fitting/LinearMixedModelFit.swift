@@ -8,7 +8,8 @@ import Numerics
 /// Its JSON encoding is the `alliance fit --format json` contract: `formula`, `method`, `nobs`,
 /// `dropped_rows`, `groups`, `fixed`, `random`, `theta`, `objective`, `loglik`, `aic`, `bic`,
 /// `converged`, `singular`, `warnings`, `timing`, plus `sigma`, `icc`, `messages`,
-/// `dropped_columns` and `optimizer`.
+/// `dropped_columns`, `optimizer` (evaluations, stop reason, Newton steps, whether the optimum was
+/// verified) and `near_boundary` (the reasons df and p are unstable; empty when they are not).
 public struct LinearMixedModelFit: Sendable {
     public let formula: String
     public let method: EstimationMethod
@@ -32,12 +33,22 @@ public struct LinearMixedModelFit: Sendable {
     public let intraclassCorrelations: [IntraclassCorrelation]
     public let converged: Bool
     public let singular: Bool
+    /// Why the fit is near the boundary of its parameter space, where Satterthwaite's df and the
+    /// p-values are unstable (a df of 7 that lme4 reports as 548 at a nearby point): each
+    /// random-effects correlation within 0.02 of +-1, and each random-effect variance under 1e-4
+    /// of the residual variance (singular fits included). Empty when neither holds.
+    public let nearBoundary: [String]
+    public var isNearBoundary: Bool { !nearBoundary.isEmpty }
     public var warnings: [String]
     /// Information (rank-deficient columns dropped, boundary fit).
     public var messages: [String]
     public let droppedColumnNames: [String]
     public let optimizerEvaluations: Int
     public let optimizerStopReason: OptimizerStopReason
+    /// Newton steps the polish took after BOBYQA, and whether it verified the optimum (a positive
+    /// definite Hessian and a negligible step there); false for a model without random effects.
+    public let newtonSteps: Int
+    public let optimumVerified: Bool
     /// Var(beta-hat), p x p.
     public let covariance: Matrix
     public let conditionalModes: [ConditionalModes]
@@ -84,6 +95,11 @@ public struct LinearMixedModelFit: Sendable {
         bic = optimum.objective + k * log(Double(n))
         optimizerEvaluations = optimum.evaluations
         optimizerStopReason = optimum.stopReason
+        switch optimum.polish {
+        case .notRun: (newtonSteps, optimumVerified) = (0, false)
+        case .verified(let steps): (newtonSteps, optimumVerified) = (steps, true)
+        case .unverified(let steps, _): (newtonSteps, optimumVerified) = (steps, false)
+        }
 
         let sigma2 = model.residualVariance
         sigma = sigma2.squareRoot()
@@ -164,6 +180,11 @@ public struct LinearMixedModelFit: Sendable {
         components.append(VarianceComponent(group: "Residual", var1: nil, var2: nil, variance: sigma2,
                                             standardDeviationOrCorrelation: sigma))
         varianceComponents = components
+        let boundary = Self.nearBoundary(components, residualVariance: sigma2)
+        nearBoundary = boundary
+        if !boundary.isEmpty {
+            self.warnings.append("near the boundary (\(boundary.joined(separator: "; "))): Satterthwaite df and p-values are unstable here")
+        }
         groups = groupSummaries
         let randomTotal = betweenVariance.reduce(0) { $0 + $1.1 }
         var iccs = [IntraclassCorrelation]()
@@ -206,6 +227,22 @@ public struct LinearMixedModelFit: Sendable {
         timing = Timing()
     }
 
+    /// The near-boundary rule of `nearBoundary` on lme4's variance components.
+    static func nearBoundary(_ components: [VarianceComponent], residualVariance: Double) -> [String] {
+        var reasons = [String]()
+        for c in components where c.group != "Residual" {
+            let name = c.var1 ?? ""
+            if let v2 = c.var2 {
+                if let r = c.standardDeviationOrCorrelation, abs(r) > 0.98 {
+                    reasons.append("the correlation of \(name) and \(v2) (\(c.group)) is \(String(format: "%.3f", r)), within 0.02 of \(r > 0 ? "+1" : "-1")")
+                }
+            } else if c.variance < 1e-4 * residualVariance {
+                reasons.append("the variance of \(name) (\(c.group)) is \(String(format: "%.3g", c.variance)), under 1e-4 of the residual variance")
+            }
+        }
+        return reasons
+    }
+
     static func estimate(name: String, beta: Double, variance: Double, df: Double) throws -> FixedEffectEstimate {
         let se = variance.squareRoot()
         guard se.isFinite, se > 0, beta.isFinite else {
@@ -227,12 +264,14 @@ public struct LinearMixedModelFit: Sendable {
 extension LinearMixedModelFit: Encodable {
     enum CodingKeys: String, CodingKey {
         case formula, method, nobs, dropped_rows, groups, fixed, random, theta, objective, loglik, aic, bic
-        case converged, singular, warnings, timing, sigma, icc, messages, dropped_columns, optimizer, response, data
+        case converged, singular, near_boundary, warnings, timing, sigma, icc, messages, dropped_columns, optimizer, response, data
     }
 
     struct OptimizerReport: Encodable {
         let evaluations: Int
         let stop_reason: String
+        let newton_steps: Int
+        let verified: Bool
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -255,10 +294,12 @@ extension LinearMixedModelFit: Encodable {
         try c.encode(intraclassCorrelations, forKey: .icc)
         try c.encode(converged, forKey: .converged)
         try c.encode(singular, forKey: .singular)
+        try c.encode(nearBoundary, forKey: .near_boundary)
         try c.encode(warnings, forKey: .warnings)
         try c.encode(messages, forKey: .messages)
         try c.encode(droppedColumnNames, forKey: .dropped_columns)
-        try c.encode(OptimizerReport(evaluations: optimizerEvaluations, stop_reason: optimizerStopReason.rawValue), forKey: .optimizer)
+        try c.encode(OptimizerReport(evaluations: optimizerEvaluations, stop_reason: optimizerStopReason.rawValue,
+                                      newton_steps: newtonSteps, verified: optimumVerified), forKey: .optimizer)
         try c.encode(timing, forKey: .timing)
     }
 }

@@ -24,7 +24,8 @@ extension LinearMixedModel {
     ///    on its bound and a forward difference (step 1e-5) shows the criterion decreasing into
     ///    the interior, BOBYQA restarts there.
     /// 2. The boundary check: each standard-deviation element of theta~ below 0.01 is set to
-    ///    0 when that does not increase the criterion (lme4 does this within 1e-5 of the bound;
+    ///    0 when that does not increase the criterion by more than rounding (1e-13 relative)
+    ///    (lme4 does this within 1e-5 of the bound;
     ///    BOBYQA can stop much further away from a boundary optimum).
     /// 3. The Newton polish (`NewtonPolish`) over the elements not at their bound; then steps 2
     ///    and 3 again if the polish left an element near its bound, and a restart of the polish
@@ -120,7 +121,9 @@ extension LinearMixedModel {
             t[i] = 0
             let v = try objective(theta: t)
             evaluations += 1
-            if v <= value { theta = t; value = v }
+            // "Not worse" up to rounding: a boundary optimum reached from inside can sit a few
+            // units in the last place below the criterion at the bound.
+            if v <= value + 1e-13 * max(1, abs(value)) { theta = t; value = v }
         }
         return (theta, value, evaluations)
     }

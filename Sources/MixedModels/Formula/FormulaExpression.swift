@@ -20,8 +20,8 @@ public indirect enum FormulaExpression: Equatable, Hashable, Sendable {
     case randomEffects(FormulaExpression, group: FormulaExpression, uncorrelated: Bool)
     case parenthesized(FormulaExpression)
 
-    /// The expression as R deparses it: spaces around `+ - * / %in%` and `=`, none around `^` and
-    /// `:`, `f(x, y)` for calls, strings in double quotes. Term names are built from this so they
+    /// The expression as R deparses it: spaces around `+ - * %in%` and `=`, none around `^`, `/`
+    /// and `:`, `f(x, y)` for calls, strings in double quotes. Term names are built from this so they
     /// read exactly as lme4 prints them.
     public var deparsed: String {
         switch self {
@@ -41,7 +41,7 @@ public indirect enum FormulaExpression: Equatable, Hashable, Sendable {
             return name + " = " + value.deparsed
         case .binary(let op, let lhs, let rhs):
             switch op {
-            case .power, .interaction: return lhs.deparsed + op.symbol + rhs.deparsed
+            case .power, .interaction, .nested: return lhs.deparsed + op.symbol + rhs.deparsed
             default: return lhs.deparsed + " " + op.symbol + " " + rhs.deparsed
             }
         case .negation(let e):
