@@ -1,12 +1,10 @@
-/// Derivatives by finite differences, in the two forms the mixed-model literature's software uses.
+/// Derivatives by finite differences as the mixed-model literature's software takes them.
 ///
 /// - `richardsonHessian` and `richardsonJacobian` follow the algorithm of R's numDeriv package
 ///   (Gilbert & Varadhan), which lmerTest uses for Satterthwaite's degrees of freedom: central
 ///   differences with steps h, h/2, h/4, h/8 (h = d |x_i|, or `eps` where |x_i| is below
 ///   `zeroTolerance`), combined by Richardson extrapolation, which cancels the error terms of
 ///   order h^2, h^4 and h^6. Agreeing with lmerTest to many digits needs the same steps.
-/// - `centralGradientAndHessian` is lme4's `deriv12`: plain central differences with one step,
-///   used for lme4's convergence checks.
 public enum NumericalDerivatives {
     /// numDeriv's default for where a coordinate counts as zero: sqrt(machine epsilon / 7e-7).
     public static let zeroTolerance = (Double.ulpOfOne / 7e-7).squareRoot()
@@ -154,45 +152,5 @@ public enum NumericalDerivatives {
             }
         }
         return jacobian
-    }
-
-    /// Gradient and Hessian by central differences with one step `delta` (lme4's `deriv12`):
-    /// g_j = (f(x + d e_j) - f(x - d e_j)) / 2d; H_jj = (f(x + d e_j) - 2 f(x) + f(x - d e_j)) / d^2;
-    /// H_ij = (f(++) - f(+-) - f(-+) + f(--)) / 4d^2. `f` receives every point at once.
-    public static func centralGradientAndHessian(_ f: ([[Double]]) throws -> [Double], at x: [Double],
-                                                 value fx: Double, delta: Double = 1e-4) rethrows
-        -> (gradient: [Double], hessian: Matrix)
-    {
-        let n = x.count
-        func shifted(_ shifts: [(Int, Double)]) -> [Double] {
-            var y = x
-            for (i, s) in shifts { y[i] += s }
-            return y
-        }
-        var points = [[Double]]()
-        for j in 0..<n {
-            points += [shifted([(j, delta)]), shifted([(j, -delta)])]
-            for i in 0..<j {
-                points += [shifted([(i, delta), (j, delta)]), shifted([(i, delta), (j, -delta)]),
-                           shifted([(i, -delta), (j, delta)]), shifted([(i, -delta), (j, -delta)])]
-            }
-        }
-        let values = try f(points)
-        var g = [Double](repeating: 0, count: n)
-        var h = Matrix(rows: n, columns: n)
-        var next = 0
-        for j in 0..<n {
-            let fadd = values[next], fsub = values[next + 1]
-            next += 2
-            h[j, j] = (fadd - 2 * fx + fsub) / (delta * delta)
-            g[j] = (fadd - fsub) / (2 * delta)
-            for i in 0..<j {
-                let v = (values[next] - values[next + 1] - values[next + 2] + values[next + 3]) / (4 * delta * delta)
-                next += 4
-                h[i, j] = v
-                h[j, i] = v
-            }
-        }
-        return (g, h)
     }
 }

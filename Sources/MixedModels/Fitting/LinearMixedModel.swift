@@ -28,13 +28,6 @@ public final class LinearMixedModel {
     /// Workspaces for batches of factorizations; made on first use.
     lazy var factorPool = FactorPool(prototype: factor, workers: threads)
 
-    /// The objective at many theta at once (in parallel, see `FactorPool`).
-    func objectives(_ thetas: [[Double]]) throws -> [Double] {
-        try factorPool.pieces(thetas, covariance: false).map {
-            criterion(logDetL: $0.logDeterminantRandom, logDetRX: $0.logDeterminantFixed, pwrss: $0.penalizedResidualSumOfSquares)
-        }
-    }
-
     /// Lower bounds of theta (0 for standard-deviation-like elements, -infinity otherwise).
     public let thetaLowerBounds: [Double]
     /// lme4's starting values (each T_j = I).

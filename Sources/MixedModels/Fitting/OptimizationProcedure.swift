@@ -96,10 +96,11 @@ extension LinearMixedModel {
         for i in x.indices where thetaLowerBounds[i] == 0 && x[i] == 0 {
             var t = x
             t[i] = 1e-5
+            let inside = try f(t)
             evaluations += 1
-            if try f(t) < value {
-                let inward = try NewtonPolish.run(self, from: scaling.theta(t), value: try f(t))
-                evaluations += inward.evaluations + 1
+            if inside < value {
+                let inward = try NewtonPolish.run(self, from: scaling.theta(t), value: inside)
+                evaluations += inward.evaluations
                 if inward.objective < value { polish = inward; theta = inward.theta; value = inward.objective }
             }
         }
