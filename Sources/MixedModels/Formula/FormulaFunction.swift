@@ -41,18 +41,18 @@ enum FormulaFunction {
     /// The arguments of `call` by parameter name, as R matches them; errors name the call.
     static func arguments(_ name: String, _ arguments: [FormulaExpression], formula: String) throws -> [String: FormulaExpression] {
         let call = FormulaExpression.call(name, arguments)
-        let where_ = "\(FormulaError.quote(formula)): '\(FormulaError.excerpt(call.deparsed))'"
+        let context = "\(FormulaError.quote(formula)): '\(FormulaError.excerpt(call.deparsed))'"
         guard let signature = parameters[name] else {
-            throw FormulaError("\(where_): not supported: the function \(FormulaError.excerpt(name))() (alliance understands \(supportedList))")
+            throw FormulaError("\(context): not supported: the function \(FormulaError.excerpt(name))() (alliance understands \(supportedList))")
         }
         var matched = [String: FormulaExpression]()
         var positional = [FormulaExpression]()
         for argument in arguments {
             if case .namedArgument(let key, let value) = argument {
                 guard signature.names.contains(key) else {
-                    throw FormulaError("\(where_): \(name)() has no argument '\(FormulaError.excerpt(key))' (its arguments: \(signature.names.joined(separator: ", ")))")
+                    throw FormulaError("\(context): \(name)() has no argument '\(FormulaError.excerpt(key))' (its arguments: \(signature.names.joined(separator: ", ")))")
                 }
-                guard matched[key] == nil else { throw FormulaError("\(where_): argument '\(key)' is given twice") }
+                guard matched[key] == nil else { throw FormulaError("\(context): argument '\(key)' is given twice") }
                 matched[key] = value
             } else {
                 positional.append(argument)
@@ -62,12 +62,12 @@ enum FormulaFunction {
         for argument in positional {
             guard let key = free.next() else {
                 let counts = signature.required == signature.names.count ? "\(signature.required)" : "\(signature.required) to \(signature.names.count)"
-                throw FormulaError("\(where_): \(name)() takes \(counts) argument\(signature.names.count > 1 ? "s" : "") (\(signature.names.joined(separator: ", "))), not \(arguments.count)")
+                throw FormulaError("\(context): \(name)() takes \(counts) argument\(signature.names.count > 1 ? "s" : "") (\(signature.names.joined(separator: ", "))), not \(arguments.count)")
             }
             matched[key] = argument
         }
         for key in signature.names.prefix(signature.required) where matched[key] == nil {
-            throw FormulaError("\(where_): \(name)() needs its argument '\(key)'")
+            throw FormulaError("\(context): \(name)() needs its argument '\(key)'")
         }
         return matched
     }
@@ -78,26 +78,26 @@ enum FormulaFunction {
         switch e {
         case .call(let name, let arguments):
             let matched = try Self.arguments(name, arguments, formula: formula)
-            let where_ = "\(FormulaError.quote(formula)): '\(FormulaError.excerpt(e.deparsed))'"
+            let context = "\(FormulaError.quote(formula)): '\(FormulaError.excerpt(e.deparsed))'"
             for flag in ["raw", "center", "scale"] where matched[flag] != nil && name != "log" {
                 guard case .logical = matched[flag]! else {
-                    throw FormulaError("\(where_): \(flag) must be TRUE or FALSE")
+                    throw FormulaError("\(context): \(flag) must be TRUE or FALSE")
                 }
             }
             if name == "poly", let degree = matched["degree"] {
                 guard case .number(let k) = degree, k >= 1, k == k.rounded(), k <= 20 else {
-                    throw FormulaError("\(where_): the degree of poly() must be a whole number from 1 to 20")
+                    throw FormulaError("\(context): the degree of poly() must be a whole number from 1 to 20")
                 }
             }
             if name == "relevel" {
                 switch matched["ref"]! {
                 case .string, .number: break
-                default: throw FormulaError("\(where_): relevel()'s ref must be a level in quotes, as in relevel(f, \"b\")")
+                default: throw FormulaError("\(context): relevel()'s ref must be a level in quotes, as in relevel(f, \"b\")")
                 }
             }
             if name == "log", let base = matched["base"] {
                 guard case .number(let b) = base, b > 0, b != 1 else {
-                    throw FormulaError("\(where_): the base of log() must be a positive number other than 1")
+                    throw FormulaError("\(context): the base of log() must be a positive number other than 1")
                 }
             }
             try validate(matched["x"]!, formula: formula)

@@ -101,7 +101,9 @@ public struct ModelFrame: Sendable {
                                     variables: variables, rowCount: n)
         let columnCount = columns.columnCount
         if columnCount > Self.maximumFixedColumns || columnCount > Self.maximumDesignCells / max(n, 1) {
-            func width(_ term: FormulaTerm) -> Int { term.factors.map { variables[$0]!.width }.reduce(1, *) }
+            func width(_ term: FormulaTerm) -> Int {
+                term.factors.map { variables[$0]!.width }.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
+            }
             var hint = ""
             if let widest = formula.fixedTerms.max(by: { width($0) < width($1) }) {
                 hint = " (the widest term, '\(FormulaError.excerpt(widest.label))', has \(width(widest)) columns)"
@@ -138,9 +140,6 @@ public struct ModelFrame: Sendable {
             terms = ascending.reversed().map { terms[$0] }
         }
         for term in terms {
-            if term.k > Self.maximumRandomColumns {
-                throw FormulaError("the random-effects term for '\(FormulaError.excerpt(term.groupName))' has \(term.k) columns (\(term.thetaCount) covariance parameters); alliance takes at most \(Self.maximumRandomColumns) columns per term")
-            }
             if term.levelCount < 2 {
                 throw FormulaError("grouping factor '\(term.groupName)' has only one level in the data used; a random effect needs at least two")
             }
