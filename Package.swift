@@ -13,6 +13,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // C libraries, each reached through a module map and a small header of our own.
@@ -73,7 +74,8 @@ let package = Package(
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
         .testTarget(name: "TabularTests", dependencies: ["Tabular"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "MixedModels", "Tabular"]),
-        .testTarget(name: "MixedModelsTests", dependencies: ["MixedModels", "Tabular", "Numerics"],
+        .testTarget(name: "MixedModelsTests", dependencies: ["MixedModels", "Tabular", "Numerics",
+                                                             .product(name: "PropertyBased", package: "swift-property-based")],
                     exclude: ["Reference"]),
         .testTarget(name: "SessionDataTests", dependencies: ["SessionData", "Tabular"]),
         .testTarget(name: "RupturesTests", dependencies: ["Ruptures", "SessionData", "Tabular"]),

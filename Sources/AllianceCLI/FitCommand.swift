@@ -15,11 +15,14 @@ struct FitCommand: ParsableCommand {
           alliance fit sessions.csv --formula 'distress ~ session + (1 | therapist/patient)' --format markdown
           alliance fit sessions.csv --formula 'y ~ x + (1 | g)' --compare 'y ~ 1 + (1 | g)'
 
-        Formulas: y ~ a + b*c + a:b + factor(x) + I(x^2) + log(x) with random terms (1 | g),
-        (1 + x | g), uncorrelated (1 + x || g), nested (1 | a/b) and crossed (1 | g1) + (1 | g2);
-        '0 +' or '- 1' removes the intercept. Text columns are factors with levels in sorted order
-        and treatment contrasts. Rows with a missing value in any variable of the formula are dropped
-        and counted.
+        Formulas: y ~ a + b*c + a:b + a %in% b + (a + b)^2 + factor(x) + relevel(f, "b") + I(x^2) +
+        scale(x) + poly(x, 2) + poly(x, 2, raw = TRUE) + as.numeric(x) + log(x) + sin(2 * pi * x) +
+        offset(z), or y ~ . for every other column; random terms (1 | g), (1 + x | g), uncorrelated
+        (1 + x || g), nested (1 | a/b) and crossed (1 | g1) + (1 | g2); '0 +' or '- 1' removes the
+        intercept. Text columns are factors with levels in sorted order and treatment contrasts. Rows
+        with a missing value in any variable of the formula are dropped and counted. Every fit ends
+        at the exact optimum (BOBYQA, then Newton steps); a fit near the boundary (a correlation
+        near +-1, a variance near 0) is flagged, since its df and p are unstable.
         """)
 
     @Argument(help: "The data: CSV (comma, semicolon or tab), SPSS .sav or Stata .dta.")

@@ -1,12 +1,10 @@
-/// Derivatives by finite differences, in the two forms the mixed-model literature's software uses.
+/// Derivatives by finite differences as the mixed-model literature's software takes them.
 ///
 /// - `richardsonHessian` and `richardsonJacobian` follow the algorithm of R's numDeriv package
 ///   (Gilbert & Varadhan), which lmerTest uses for Satterthwaite's degrees of freedom: central
 ///   differences with steps h, h/2, h/4, h/8 (h = d |x_i|, or `eps` where |x_i| is below
 ///   `zeroTolerance`), combined by Richardson extrapolation, which cancels the error terms of
 ///   order h^2, h^4 and h^6. Agreeing with lmerTest to many digits needs the same steps.
-/// - `centralGradientAndHessian` is lme4's `deriv12`: plain central differences with one step,
-///   used for lme4's convergence checks.
 public enum NumericalDerivatives {
     /// numDeriv's default for where a coordinate counts as zero: sqrt(machine epsilon / 7e-7).
     public static let zeroTolerance = (Double.ulpOfOne / 7e-7).squareRoot()
@@ -79,6 +77,16 @@ public enum NumericalDerivatives {
     /// them in parallel or reuse shared work; it returns the values in the same order.
     public static func richardsonHessian(_ f: ([[Double]]) throws -> [Double], at x: [Double],
                                          d: Double = 0.1, eps: Double = 1e-4, r: Int = 4) rethrows -> Matrix {
+        try richardsonGradientAndHessian(f, at: x, d: d, eps: eps, r: r).hessian
+    }
+
+    /// The gradient and Hessian of a scalar function from the points of `richardsonHessian`, as
+    /// numDeriv's `genD` returns both: g_i is the central difference (f(x + h_i e_i) -
+    /// f(x - h_i e_i)) / 2h_i, extrapolated over the same halvings as H_ii. Also returns f(x).
+    public static func richardsonGradientAndHessian(_ f: ([[Double]]) throws -> [Double], at x: [Double],
+                                                    d: Double = 0.1, eps: Double = 1e-4, r: Int = 4) rethrows
+        -> (value: Double, gradient: [Double], hessian: Matrix)
+    {
         let n = x.count
         let h0 = steps(x, d: d, eps: eps)
         func step(_ k: Int) -> [Double] { h0.map { $0 / Double(1 << k) } }
@@ -86,17 +94,20 @@ public enum NumericalDerivatives {
         let values = try f(points)
         let f0 = values[0]
         var next = 1
-        var diagonal = [Double](repeating: 0, count: n)
+        var gradient = [Double](repeating: 0, count: n)
         var hessian = Matrix(rows: n, columns: n)
         for i in 0..<n {
+            var first = [Double](repeating: 0, count: r)
             var second = [Double](repeating: 0, count: r)
             for k in 0..<r {
                 let h = step(k)[i]
+                first[k] = (values[next] - values[next + 1]) / (2 * h)
                 second[k] = (values[next] - 2 * f0 + values[next + 1]) / (h * h)
                 next += 2
             }
+            extrapolate(&first)
             extrapolate(&second)
-            diagonal[i] = second[0]
+            gradient[i] = first[0]
             hessian[i, i] = second[0]
         }
         for i in 0..<n {
@@ -104,8 +115,8 @@ public enum NumericalDerivatives {
                 var mixed = [Double](repeating: 0, count: r)
                 for k in 0..<r {
                     let h = step(k)
-                    mixed[k] = (values[next] - 2 * f0 + values[next + 1] - diagonal[i] * h[i] * h[i]
-                                - diagonal[j] * h[j] * h[j]) / (2 * h[i] * h[j])
+                    mixed[k] = (values[next] - 2 * f0 + values[next + 1] - hessian[i, i] * h[i] * h[i]
+                                - hessian[j, j] * h[j] * h[j]) / (2 * h[i] * h[j])
                     next += 2
                 }
                 extrapolate(&mixed)
@@ -113,7 +124,7 @@ public enum NumericalDerivatives {
                 hessian[j, i] = mixed[0]
             }
         }
-        return hessian
+        return (f0, gradient, hessian)
     }
 
     /// The Jacobian of a vector function by numDeriv's `jacobian` (d = 1e-4, eps = 1e-4, r = 4,
@@ -141,45 +152,5 @@ public enum NumericalDerivatives {
             }
         }
         return jacobian
-    }
-
-    /// Gradient and Hessian by central differences with one step `delta` (lme4's `deriv12`):
-    /// g_j = (f(x + d e_j) - f(x - d e_j)) / 2d; H_jj = (f(x + d e_j) - 2 f(x) + f(x - d e_j)) / d^2;
-    /// H_ij = (f(++) - f(+-) - f(-+) + f(--)) / 4d^2. `f` receives every point at once.
-    public static func centralGradientAndHessian(_ f: ([[Double]]) throws -> [Double], at x: [Double],
-                                                 value fx: Double, delta: Double = 1e-4) rethrows
-        -> (gradient: [Double], hessian: Matrix)
-    {
-        let n = x.count
-        func shifted(_ shifts: [(Int, Double)]) -> [Double] {
-            var y = x
-            for (i, s) in shifts { y[i] += s }
-            return y
-        }
-        var points = [[Double]]()
-        for j in 0..<n {
-            points += [shifted([(j, delta)]), shifted([(j, -delta)])]
-            for i in 0..<j {
-                points += [shifted([(i, delta), (j, delta)]), shifted([(i, delta), (j, -delta)]),
-                           shifted([(i, -delta), (j, delta)]), shifted([(i, -delta), (j, -delta)])]
-            }
-        }
-        let values = try f(points)
-        var g = [Double](repeating: 0, count: n)
-        var h = Matrix(rows: n, columns: n)
-        var next = 0
-        for j in 0..<n {
-            let fadd = values[next], fsub = values[next + 1]
-            next += 2
-            h[j, j] = (fadd - 2 * fx + fsub) / (delta * delta)
-            g[j] = (fadd - fsub) / (2 * delta)
-            for i in 0..<j {
-                let v = (values[next] - values[next + 1] - values[next + 2] + values[next + 3]) / (4 * delta * delta)
-                next += 4
-                h[i, j] = v
-                h[j, i] = v
-            }
-        }
-        return (g, h)
     }
 }

@@ -73,13 +73,16 @@ public enum ReplicationTables {
                           TableColumn("Rupture b"), TableColumn("Rupture p"), TableColumn("Repair b"), TableColumn("Repair p"),
                       ])
         var unavailable = [String]()
+        var nearBoundary = false
         let labels = a.sensitivity.rowLabels
         for (k, rater) in (a.sensitivity.rows.first?.raters ?? []).map(\.rater).enumerated() {
             t.appendSection(heading(rater))
             for (row, label) in zip(a.sensitivity.rows, labels) {
                 let cell = row.raters[k]
                 for model in [cell.observed, cell.detrended] {
-                    var cells: [Cell] = [.text(label), .text(model.distress.rawValue),
+                    let unstable = model.outcome.fit?.isNearBoundary == true
+                    if unstable { nearBoundary = true }
+                    var cells: [Cell] = [.text(label + (unstable ? " †" : "")), .text(model.distress.rawValue),
                                          cell.prevalence.prevalence.map { .percent(100 * $0, decimals: 1) } ?? .empty]
                     for event in LaggedEffect.Event.allCases {
                         let effect = model.effect(event, rater: rater)
@@ -100,6 +103,7 @@ public enum ReplicationTables {
         t.notes = ["Each criterion with its default amount (docs/METHODS.md); % of patients judged.",
                    "b = effect on next-session distress of a rupture (repair) rated by that rater, from the rater's lagged model; detrended: outcome and lag are residuals from each patient's own linear trend.",
                    "Therapists: \(a.therapists.reason)."]
+            + (nearBoundary ? ["† The model is near the boundary (a random-effects correlation within 0.02 of ±1 or a variance under 1e-4 of the residual's): its df and p are unstable."] : [])
             + unavailable.map { "Not estimated: \($0)." }
         return t
     }
@@ -150,9 +154,9 @@ public enum ReplicationTables {
         var dummies = 0
         for e in fit.fixedEffects {
             if e.term.hasPrefix("factor(therapist)") { dummies += 1; continue }
-            var cells: [Cell] = [.text(termLabel(e.term)), .number(e.estimate, decimals: 2), .number(e.standardError, decimals: 2),
-                                 .number(e.degreesOfFreedom, decimals: 1), .number(e.t, decimals: 2), .pValue(e.p),
-                                 .interval(e.confidenceLower, e.confidenceUpper, decimals: 2)]
+            let (b, se, ci) = MixedModelTables.estimateCells(e)
+            var cells: [Cell] = [.text(termLabel(e.term) + (fit.isNearBoundary ? " †" : "")), b, se,
+                                 .number(e.degreesOfFreedom, decimals: 1), .number(e.t, decimals: 2), .pValue(e.p), ci]
             if width == 8 {
                 let focal = e.term.hasPrefix("rupture_") || e.term.hasPrefix("repair_")
                 cells.append(focal ? scale.map { .number(e.estimate / $0, decimals: 2) } ?? .empty : .empty)
@@ -173,6 +177,7 @@ public enum ReplicationTables {
         if dummies > 0 { note += "; \(dummies) therapist dummies not shown (results.json has them)" }
         if fit.singular { note += "; singular fit (a variance estimated as zero)" }
         for w in fit.warnings { note += "; warning: \(w)" }
+        if fit.isNearBoundary { note += "; † marks its estimates, whose df and p are unstable" }
         notes.append(note + ".")
     }
 

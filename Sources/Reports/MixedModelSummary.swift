@@ -41,7 +41,7 @@ public enum MixedModelSummary {
         out.append("")
         out.append("95% confidence intervals (Wald, Satterthwaite df):")
         var ci = [["", "2.5 %", "97.5 %"]]
-        let bounds = column(fit.fixedEffects.flatMap { [$0.confidenceLower, $0.confidenceUpper] }, cap: 3)
+        let bounds = RNumberFormat.format(fit.fixedEffects.flatMap { [$0.confidenceLower, $0.confidenceUpper] }, digits: 4)
         for (k, e) in fit.fixedEffects.enumerated() {
             ci.append([e.term, bounds[2 * k], bounds[2 * k + 1]])
         }
@@ -66,29 +66,6 @@ public enum MixedModelSummary {
         return sorted[lo] + (h - Double(lo)) * (sorted[hi] - sorted[lo])
     }
 
-    /// Decimals R's `format()` gives a column: enough for `digits` significant digits in the
-    /// entry that needs most, at most `cap`.
-    static func commonDecimals(_ values: [Double], digits: Int = 4, cap: Int = 15) -> Int {
-        var decimals = 0
-        for x in values where x.isFinite && x != 0 {
-            decimals = max(decimals, digits - 1 - Int(log10(abs(x)).rounded(.down)))
-        }
-        return min(max(0, decimals), cap)
-    }
-
-    /// A column of numbers formatted together, as R prints them.
-    static func column(_ values: [Double], digits: Int = 4, cap: Int = 15) -> [String] {
-        let decimals = commonDecimals(values, digits: digits, cap: cap)
-        return values.map { $0.isFinite ? String(format: "%.\(decimals)f", $0) : "NA" }
-    }
-
-    /// A p-value as R's format.pval prints it in coefficient tables.
-    static func pValue(_ p: Double) -> String {
-        if p < 2.2e-16 { return "< 2e-16" }
-        if p < 1e-4 { return String(format: "%.2e", p) }
-        return String(format: "%.3g", p)
-    }
-
     static func stars(_ p: Double) -> String {
         p < 0.001 ? "***" : p < 0.01 ? "**" : p < 0.05 ? "*" : p < 0.1 ? "." : ""
     }
@@ -99,9 +76,10 @@ public enum MixedModelSummary {
         for c in fit.varianceComponents {
             if let k = byGroup.firstIndex(where: { $0.0 == c.group }) { byGroup[k].1.append(c) } else { byGroup.append((c.group, [c])) }
         }
+        // lme4's formatVC: each column formatted together, R's format() with digits = 4.
         let allVariances = fit.varianceComponents.filter { $0.var2 == nil }
-        let varianceText = column(allVariances.map(\.variance))
-        let sdText = column(allVariances.map { $0.standardDeviationOrCorrelation ?? 0 })
+        let varianceText = RNumberFormat.format(allVariances.map(\.variance), digits: 4)
+        let sdText = RNumberFormat.format(allVariances.map { $0.standardDeviationOrCorrelation ?? 0 }, digits: 4)
         var next = 0
         for (group, components) in byGroup {
             let variances = components.filter { $0.var2 == nil }
@@ -122,12 +100,16 @@ public enum MixedModelSummary {
 
     private static func fixedEffectsLines(_ fit: LinearMixedModelFit) -> [String] {
         var rows = [["", "Estimate", "Std. Error", "df", "t value", "Pr(>|t|)", ""]]
-        // R's printCoefmat formats estimates and standard errors together (4 significant digits,
-        // at most 3 decimals), df and t with 3 decimals.
-        let both = column(fit.fixedEffects.flatMap { [$0.estimate, $0.standardError] }, cap: 3)
-        for (k, e) in fit.fixedEffects.enumerated() {
-            rows.append([e.term, both[2 * k], both[2 * k + 1], String(format: "%.3f", e.degreesOfFreedom),
-                         String(format: "%.3f", e.t), pValue(e.p), stars(e.p)])
+        // R's printCoefmat with lmerTest's digits = 4: estimates, standard errors and df formatted
+        // together (so 3.486e-03 rather than 0.003), t values rounded to 3 decimals, p-values by
+        // format.pval.
+        let effects = fit.fixedEffects
+        let k = effects.count
+        let numbers = RNumberFormat.coefficientColumns(effects.map(\.estimate) + effects.map(\.standardError) + effects.map(\.degreesOfFreedom))
+        let t = RNumberFormat.testStatistics(effects.map(\.t))
+        let p = RNumberFormat.pValues(effects.map(\.p))
+        for (j, e) in effects.enumerated() {
+            rows.append([e.term, numbers[j], numbers[k + j], numbers[2 * k + j], t[j], p[j], stars(e.p)])
         }
         return columns(rows, rightAlign: true, firstLeft: true)
     }

@@ -1,3 +1,4 @@
+import Foundation
 import MixedModels
 
 /// Publication tables of a fitted mixed model, APA style: fixed effects (b, SE, df, t, p, 95% CI)
@@ -9,12 +10,33 @@ public enum MixedModelTables {
                           columns: [TableColumn("Term", alignment: .left), TableColumn("b"), TableColumn("SE"),
                                     TableColumn("df"), TableColumn("t"), TableColumn("p"), TableColumn("95% CI")])
         for e in fit.fixedEffects {
-            table.append([.text(e.term), .number(e.estimate, decimals: 2), .number(e.standardError, decimals: 2),
-                          .number(e.degreesOfFreedom, decimals: 1), .number(e.t, decimals: 2), .pValue(e.p),
-                          .interval(e.confidenceLower, e.confidenceUpper, decimals: 2)])
+            let (b, se, ci) = estimateCells(e)
+            table.append([.text(e.term), b, se, .number(e.degreesOfFreedom, decimals: 1), .number(e.t, decimals: 2),
+                          .pValue(e.p), ci])
         }
         table.notes = notes(fit)
         return table
+    }
+
+    /// The decimals an APA table gives an estimate and its SE: 2, or more so that a non-zero SE
+    /// shows two significant digits (0.0032, not 0.00); nil when that would take more than 6,
+    /// and the numbers are written in scientific notation instead [I: APA asks for 2 decimals
+    /// where they suffice].
+    public static func decimals(forStandardError se: Double) -> Int? {
+        guard se.isFinite, se > 0, se < 0.005 else { return 2 }
+        let needed = 1 - Int(Foundation.floor(Foundation.log10(se)))
+        return needed <= 6 ? needed : nil
+    }
+
+    /// b, SE and the 95% CI of a fixed effect as APA table cells, with `decimals(forStandardError:)`.
+    public static func estimateCells(_ e: FixedEffectEstimate) -> (estimate: Cell, standardError: Cell, interval: Cell) {
+        if let d = decimals(forStandardError: e.standardError) {
+            return (.number(e.estimate, decimals: d), .number(e.standardError, decimals: d),
+                    .interval(e.confidenceLower, e.confidenceUpper, decimals: d))
+        }
+        func scientific(_ x: Double) -> String { String(format: "%.2e", x) }
+        return (.text(scientific(e.estimate)), .text(scientific(e.standardError)),
+                .text("[\(scientific(e.confidenceLower)), \(scientific(e.confidenceUpper))]"))
     }
 
     public static func randomEffects(_ fit: LinearMixedModelFit, title: String? = nil, name: String = "random-effects") -> Table {

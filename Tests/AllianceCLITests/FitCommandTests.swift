@@ -105,6 +105,56 @@ import Tabular
         #expect(abs(Double(fitted[1].split(separator: ",")[1])! - 253.6636558) < 1e-4)
     }
 
+    /// Fuzz findings D03 and D09 and issue #11's bad-input rules, as a user meets them: one line,
+    /// status 2, nothing written; and fuzz D11: a response in tiny units gives lmerTest's df of the
+    /// original units and valid JSON.
+    @Test func hostileFormulasAndTinyUnits() throws {
+        var big = "g,x,y\n"
+        for g in 0..<100_000 { for k in 0..<3 { big += "L\(g),\(Double(k) * 0.5 + Double(g % 7)),\(Double((g * 3 + k) % 11))\n" } }
+        var tiny = "Reaction,Days,Subject\n"
+        let sleep = try DelimitedTextReader().read(path: Self.sleepstudy)
+        guard case .numeric(let reaction) = sleep["Reaction"]!, case .numeric(let days) = sleep["Days"]! else { return }
+        for r in 0..<sleep.rowCount { tiny += "\(reaction[r] * 1e-8),\(days[r]),\(sleep["Subject"]!.text(at: r)!)\n" }
+        let dir = try folder(["big.csv": big, "tiny.csv": tiny])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let deep = "Reaction ~ " + String(repeating: "(", count: 150) + "Days" + String(repeating: ")", count: 150)
+        let cases: [([String], String)] = [
+            ([Self.sleepstudy, "--formula", deep], "parentheses, calls or signs nested more than 100 deep"),
+            (["big.csv", "--formula", "y ~ g + (1 | x)"], "the fixed effects would need 100000 columns for 300000 rows"),
+            ([Self.sleepstudy, "--formula", "Reaction ~ s(Days) + (1 | Subject)"], "not supported: the function s()"),
+            ([Self.sleepstudy, "--formula", "Reaction ~ poly(Days, 10) + (1 | Subject)"], "the degree (10) must be less than the number of distinct values (10)"),
+            ([Self.sleepstudy, "--formula", "Reaction ~ relevel(factor(Days), \"11\") + (1 | Subject)"], "'11' is not a level"),
+        ]
+        for (arguments, message) in cases {
+            let out = try CommandRunner.run(["fit"] + arguments + ["--out", "result.txt"], in: dir)
+            #expect(out.status == 2, "\(arguments.prefix(3))")
+            #expect(out.standardError.contains(message) && out.standardError.filter { $0 == "\n" }.count == 1, "\(out.standardError.prefix(300))")
+            #expect(out.standardError.count < 500)
+            #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("result.txt").path))
+        }
+        let out = try CommandRunner.run(["fit", "tiny.csv", "--formula", "Reaction ~ Days + (Days | Subject)", "--format", "json"], in: dir)
+        #expect(out.status == 0)
+        let json = try JSONSerialization.jsonObject(with: Data(out.standardOutput.utf8)) as! [String: Any]
+        let intercept = (json["fixed"] as! [[String: Any]])[0]
+        #expect(abs((intercept["df"] as! Double) - 16.9997) < 1e-2)   // lmerTest at the original units
+        #expect((json["optimizer"] as! [String: Any])["verified"] as? Bool == true)
+        #expect((json["near_boundary"] as? [String])?.isEmpty == true)
+    }
+
+    @Test func nestedLevelsInRanefAsLme4() throws {
+        // lme4: as.data.frame(ranef(lmer(strength ~ 1 + (1 | batch/cask), Pastes))) starts
+        // cask:batch, (Intercept), a:A, 1.7746863.
+        let pastes = CommandRunner.repositoryRoot.appendingPathComponent("datasets/classic/pastes.csv").path
+        let dir = try folder([:])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = try CommandRunner.run(["fit", pastes, "--formula", "strength ~ 1 + (1 | batch/cask)", "--ranef", "re.csv", "--format", "csv"], in: dir)
+        #expect(out.status == 0)
+        let re = try String(contentsOf: dir.appendingPathComponent("re.csv"), encoding: .utf8).split(separator: "\n")
+        let first = re[1].split(separator: ",")
+        #expect(first[0] == "cask:batch" && first[1] == "(Intercept)" && first[2] == "a:A")
+        #expect(abs(Double(first[3])! - 1.7746863) < 1e-4)
+    }
+
     @Test func readsSPSSLikeCSV() throws {
         // The same data as a .sav file, written with ReadStat, give the same fit.
         let dir = try folder([:])

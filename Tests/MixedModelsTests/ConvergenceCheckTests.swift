@@ -1,25 +1,45 @@
 import Testing
+import Numerics
 @testable import MixedModels
 
-/// Which fits get lme4's derivative-based convergence checks: as lme4 since 2025, not singular
-/// fits and not fits to more than 10,000 observations.
+/// Which fits get lme4's derivative-based convergence checks (as lme4 since 2025: not singular
+/// fits and not fits to more than 10,000 observations), and what the polish's verdict adds.
 @Suite struct ConvergenceCheckTests {
-    @Test func derivativesOnlyWhereTheChecksApply() throws {
-        // sleepstudy: 180 observations, not singular: a 3 x 3 Hessian and a gradient near zero at
-        // the optimum (lme4 reports no convergence warning for this fit).
+    @Test func derivativesAtTheOptimumPassTheChecks() throws {
+        // sleepstudy at the exact optimum: the gradient of the criterion is ~0 and its Hessian
+        // positive definite, so lme4's checks pass (lme4 reports no warning for this fit).
         let sleep = try LinearMixedModel(formula: "Reaction ~ Days + (Days | Subject)", data: Fixtures.dataset("sleepstudy"))
-        let theta = [0.9667417739674, 0.01516905889604, 0.2309099532078]   // lme4's optimum
-        let d = try sleep.convergenceDerivatives(at: theta, value: try sleep.objective(theta: theta))
-        #expect(d.gradient.count == 3 && d.hessian.rows == 3)
-        #expect(d.gradient.allSatisfy { abs($0) < 0.002 })
-        // Dyestuff2 at its (singular) optimum theta = 0: no derivatives.
-        let dye2 = try LinearMixedModel(formula: "Yield ~ 1 + (1 | Batch)", data: Fixtures.dataset("dyestuff2"))
-        #expect(try dye2.convergenceDerivatives(at: [0], value: try dye2.objective(theta: [0])).gradient.isEmpty)
-        // InstEval: 73,421 observations, above lme4's check.conv.nobsmax = 1e4.
-        let inst = try LinearMixedModel(formula: "y ~ 1 + factor(service) + (1 | s) + (1 | d) + (1 | dept)",
-                                        data: Fixtures.dataset("insteval"), method: .ml)
-        #expect(inst.n > LinearMixedModel.convergenceCheckObservationLimit)
-        let instTheta = [0.2764582841272, 0.4373552792086, 0.0666834917133]
-        #expect(try inst.convergenceDerivatives(at: instTheta, value: 0).gradient.isEmpty)
+        let theta = [0.966732893590541, 0.0151690675460488, 0.230909592018104]   // lme4 at the exact optimum
+        let d = try DevianceDerivatives(model: sleep, theta: theta)
+        #expect(d.profiledGradient.count == 3 && d.profiledHessian.rows == 3)
+        #expect(d.profiledGradient.allSatisfy { abs($0) < 1e-4 })
+        #expect(abs(d.objective - 1743.62827195995) < 1e-9 * 1743)
+        let diagnostics = ConvergenceDiagnostics(theta: theta, lowerBounds: sleep.thetaLowerBounds,
+                                                 gradient: d.profiledGradient, hessian: d.profiledHessian,
+                                                 stopReason: .functionToleranceReached, polish: .verified(steps: 0),
+                                                 observationCount: 180)
+        #expect(diagnostics.converged && !diagnostics.singular)
+    }
+
+    @Test func checksAreSkippedForSingularAndLargeFits() {
+        // A gradient of 0.1 fails lme4's check (tolerance 0.002) ...
+        let gradient = [0.1], hessian = Matrix([[2.0]])
+        let failing = ConvergenceDiagnostics(theta: [1], lowerBounds: [0], gradient: gradient, hessian: hessian,
+                                             stopReason: .functionToleranceReached, observationCount: 180)
+        #expect(failing.warnings == ["Model failed to converge with max|grad| = 0.0707107 (tol = 0.002, component 1)"])
+        // ... but not in a singular fit (theta below 1e-4) or above 10,000 observations.
+        let singular = ConvergenceDiagnostics(theta: [0], lowerBounds: [0], gradient: gradient, hessian: hessian,
+                                              stopReason: .functionToleranceReached, observationCount: 180)
+        #expect(singular.singular && singular.warnings.isEmpty)
+        let large = ConvergenceDiagnostics(theta: [1], lowerBounds: [0], gradient: gradient, hessian: hessian,
+                                           stopReason: .functionToleranceReached, observationCount: 73_421)
+        #expect(large.warnings.isEmpty)
+        // Where the checks are skipped, a polish that could not verify the optimum still says so.
+        let unverified = ConvergenceDiagnostics(theta: [1], lowerBounds: [0], gradient: gradient, hessian: hessian,
+                                                stopReason: .functionToleranceReached,
+                                                polish: .unverified(steps: 8, reason: "the Newton steps did not settle in 8 steps"),
+                                                observationCount: 73_421)
+        #expect(unverified.warnings == ["the optimum could not be verified: the Newton steps did not settle in 8 steps"])
+        #expect(!unverified.converged)
     }
 }

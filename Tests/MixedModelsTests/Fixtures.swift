@@ -9,6 +9,15 @@ enum Fixtures {
         try DelimitedTextReader().read(path: root.appendingPathComponent("datasets/classic/\(name).csv").path)
     }
 
+    /// A dataset of datasets/classic or datasets/r-packages by name.
+    static func table(_ name: String) throws -> DataTable {
+        for folder in ["classic", "r-packages"] {
+            let path = root.appendingPathComponent("datasets/\(folder)/\(name).csv").path
+            if FileManager.default.fileExists(atPath: path) { return try DelimitedTextReader().read(path: path) }
+        }
+        throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: name])
+    }
+
     /// lme4 1.1-31 + lmerTest 3.1-3 fits (see datasets/classic/README.md).
     static let reference: [String: ReferenceFit] = {
         let url = root.appendingPathComponent("Tests/MixedModelsTests/Reference/lme4-reference.json")

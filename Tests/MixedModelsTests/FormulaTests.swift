@@ -79,6 +79,18 @@ import Tabular
         #expect(frame.randomTerms[0].thetaLowerBounds == [0, -.infinity, 0])
     }
 
+    @Test func nestedLevelsAreNamedInnerFirstAsLme4() throws {
+        // lme4: rownames(ranef(lmer(strength ~ 1 + (1|batch/cask), Pastes))$`cask:batch`) begin
+        // "a:A" "a:B" "a:C" ... (the inner level first, the inner factor varying slowest), so
+        // that --ranef joins with R's output.
+        let frame = try ModelFrame(formula: ModelFormula("strength ~ 1 + (1 | batch/cask)"), data: Fixtures.dataset("pastes"))
+        #expect(frame.randomTerms[0].groupName == "cask:batch")
+        #expect(Array(frame.randomTerms[0].levels.prefix(4)) == ["a:A", "a:B", "a:C", "a:D"])
+        // An interaction written a:b keeps its written order: (1 | batch:cask) gives "A:a" "A:b".
+        let crossed = try ModelFrame(formula: ModelFormula("strength ~ 1 + (1 | batch:cask)"), data: Fixtures.dataset("pastes"))
+        #expect(Array(crossed.randomTerms[0].levels.prefix(3)) == ["A:a", "A:b", "A:c"])
+    }
+
     @Test func levelsSortAsRDoes() {
         // R (en_US.UTF-8): levels(factor(c("b","B","a","A","10","9"))) is "10" "9" "a" "A" "b" "B".
         let labels = ["b", "B", "a", "A", "10", "9"]
@@ -106,8 +118,8 @@ import Tabular
         #expect(throws: FormulaError("response 'f' is not numeric")) {
             try ModelFrame(formula: ModelFormula("f ~ x + (1|a)"), data: d)
         }
-        #expect(throws: FormulaError("formula 'y ~ poly(x) + (1|a)': unknown function 'poly' (alliance understands factor(), I(), log(), log2(), log10(), log1p(), exp(), sqrt(), abs())")) {
-            try ModelFrame(formula: ModelFormula("y ~ poly(x) + (1|a)"), data: d)
+        #expect(throws: FormulaError("formula 'y ~ s(x) + (1|a)': 's(x)': not supported: the function s() (alliance understands \(FormulaFunction.supportedList))")) {
+            try ModelFrame(formula: ModelFormula("y ~ s(x) + (1|a)"), data: d)
         }
         #expect(throws: FormulaError("t.csv:2: log(x) is not a finite number (log of -2.0)")) {
             try ModelFrame(formula: ModelFormula("y ~ log(x) + (1|a)"), data: d)
@@ -135,5 +147,92 @@ import Tabular
         let frame = try ModelFrame(formula: ModelFormula("y ~ x + (1|g)"), data: t)
         #expect(frame.droppedRowCount == 2)
         #expect(frame.rows == [0, 3, 4, 5])
+    }
+
+    /// Columns of the design as R 4.2 / lme4 1.1-31 build them on the same 24 rows
+    /// (`getME(lmer(..., control = lmerControl(optimizer = NULL)), "X")[1:2, ]`).
+    func columns(_ formula: String) throws -> (names: [String], first: [Double], second: [Double]) {
+        let frame = try ModelFrame(formula: ModelFormula(formula), data: data())
+        return (frame.fixedEffectNames, frame.x.row(0), frame.x.row(1))
+    }
+
+    func close(_ a: [Double], _ b: [Double], _ tolerance: Double = 1e-6) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= tolerance * max(1, abs($1)) }
+    }
+
+    @Test func scalePolyAndAsNumericAsR() throws {
+        let c = try columns("y ~ scale(x) + poly(x3, 2) + as.numeric(f) + (1|a)")
+        #expect(c.names == ["(Intercept)", "scale(x)", "poly(x3, 2)1", "poly(x3, 2)2", "as.numeric(f)"])
+        #expect(close(c.first, [1, -1.626346, -0.3004378, 0.26406660, 2]))
+        #expect(close(c.second, [1, -1.484924, 0.2073444, 0.01603153, 3]))
+        let raw = try columns("y ~ poly(x, 3, raw = TRUE) + relevel(f, \"mid\") + (1|a)")
+        #expect(raw.names == ["(Intercept)", "poly(x, 3, raw = TRUE)1", "poly(x, 3, raw = TRUE)2", "poly(x, 3, raw = TRUE)3",
+                              "relevel(f, \"mid\")hi", "relevel(f, \"mid\")lo"])
+        #expect(close(raw.first, [1, -2, 4, -8, 0, 1]) && close(raw.second, [1, -1.7, 2.89, -4.913, 0, 0]))
+        let centred = try columns("y ~ as.factor(n) + scale(x, scale = FALSE) + (1|a)")
+        #expect(centred.names == ["(Intercept)", "as.factor(n)2", "as.factor(n)3", "scale(x, scale = FALSE)"])
+        #expect(close(centred.first, [1, 0, 0, -3.45]))
+    }
+
+    @Test func namedArgumentsTrigonometryAndLogBase() throws {
+        let c = try columns("y ~ relevel(f, ref = \"mid\") + sin(2 * pi * x) + log(x3 + 1, 2) + (1|a)")
+        #expect(c.names == ["(Intercept)", "relevel(f, ref = \"mid\")hi", "relevel(f, ref = \"mid\")lo", "sin(2 * pi * x)", "log(x3 + 1, 2)"])
+        #expect(close(c.first, [1, 0, 1, 4.898587e-16, 0], 1e-12) && close(c.second, [1, 0, 0, 0.9510565, 2.584963]))
+    }
+
+    @Test func inOperatorAndDot() throws {
+        // f %in% g is the interaction f:g, its variables in the order they first appear.
+        #expect(try names("y ~ g + f %in% g + (1|a)") == ["(Intercept)", "gv", "gu:flo", "gv:flo", "gu:fmid", "gv:fmid"])
+        // y ~ . is every other column, the grouping factor included, as in R.
+        let table = try DelimitedTextReader().read(text: dotData(), source: "d.csv")
+        #expect(try ModelFrame(formula: ModelFormula("y ~ . + (1|a)"), data: table).fixedEffectNames ==
+                ["(Intercept)", "x", "flo", "fmid", "aA1", "aA2", "aA3"])
+    }
+
+    func dotData() throws -> String {
+        let d = try data()
+        var text = "y,x,f,a\n"
+        for r in 0..<d.rowCount { text += ["y", "x", "f", "a"].map { d[$0]!.text(at: r)! }.joined(separator: ",") + "\n" }
+        return text
+    }
+
+    @Test func scaleUsesEveryNonMissingValueAsR() throws {
+        // R scales x over all its non-missing values before model.frame drops incomplete rows
+        // (here row 1, missing y); lme4's X for rows 3-5 and 22 observations.
+        var text = "y,x,a\n"
+        for r in 0..<24 {
+            let y = r == 0 ? "NA" : String(Double((r * 7) % 11) + 0.5 * Double(r % 3))
+            let x = r == 1 ? "NA" : String(Double(r) * 0.3 - 2)
+            text += "\(y),\(x),A\(r % 4)\n"
+        }
+        let frame = try ModelFrame(formula: ModelFormula("y ~ scale(x) + (1|a)"), data: DelimitedTextReader().read(text: text, source: "na.csv"))
+        #expect(frame.observationCount == 22)
+        #expect(close(Array(frame.x.column(1).prefix(3)), [-1.451637, -1.305839, -1.160042]))
+    }
+
+    @Test func offsetIsAddedToTheLinearPredictor() throws {
+        // lme4: fixef -0.43028986, -0.07681159; fitted[1:2] -0.2766667, 9.7002899; REML 149.673477675.
+        let fit = try LinearMixedModel(formula: "y ~ x + offset(2 * x3) + (1|a)", data: data()).fit()
+        #expect(fit.fixedEffects.map(\.term) == ["(Intercept)", "x"])
+        #expect(close(fit.fixedEffects.map(\.estimate), [-0.43028986, -0.07681159], 1e-6))
+        #expect(close(Array(fit.fitted.prefix(2)), [-0.2766667, 9.7002899], 1e-6))
+        #expect(abs(fit.objective - 149.673477675) < 1e-8)
+    }
+
+    @Test func badFunctionsAndArgumentsNameTheTerm() throws {
+        let d = try data()
+        func message(_ formula: String) -> String {
+            do { _ = try ModelFrame(formula: ModelFormula(formula), data: d); return "" } catch { return "\(error)" }
+        }
+        #expect(message("y ~ log(x, 2, 3) + (1|a)") == "formula 'y ~ log(x, 2, 3) + (1|a)': 'log(x, 2, 3)': log() takes 1 to 2 arguments (x, base), not 3")
+        #expect(message("y ~ poly(x3, 2, exact = TRUE) + (1|a)") == "formula 'y ~ poly(x3, 2, exact = TRUE) + (1|a)': 'poly(x3, 2, exact = TRUE)': poly() has no argument 'exact' (its arguments: x, degree, raw)")
+        #expect(message("y ~ poly(n, 3) + (1|a)") == "formula 'y ~ poly(n, 3) + (1|a)': 'poly(n, 3)': the degree (3) must be less than the number of distinct values (3)")
+        #expect(message("y ~ relevel(f, \"none\") + (1|a)") == "formula 'y ~ relevel(f, \"none\") + (1|a)': 'relevel(f, \"none\")': 'none' is not a level (levels: hi, lo, mid)")
+        #expect(message("y ~ factor() + (1|a)") == "formula 'y ~ factor() + (1|a)': factor() needs an argument at column 12")
+        // R syntax outside the formula language says "not supported", never "unexpected character".
+        #expect(message("y ~ d$x + (1|a)") == "formula 'y ~ d$x + (1|a)': not supported: '$' (write the column name alone) at column 6")
+        #expect(message("y ~ x[1] + (1|a)") == "formula 'y ~ x[1] + (1|a)': not supported: '[' (indexing) at column 6")
+        #expect(message("y ~ I(x == 1) + (1|a)") == "formula 'y ~ I(x == 1) + (1|a)': not supported: the comparison '==' at column 9")
+        #expect(message("y ~ x %o% x3 + (1|a)") == "formula 'y ~ x %o% x3 + (1|a)': not supported: the operator '%o%' (in formulas alliance understands %in%) at column 7")
     }
 }

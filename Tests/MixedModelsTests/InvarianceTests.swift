@@ -40,6 +40,50 @@ import Tabular
         #expect(relativeDifference(scaled.sigma, 10 * base.sigma) < 1e-6)
     }
 
+    /// Issue #15, item 8 (fuzz finding D11: with the response times 1e-8, lmerTest's and formerly
+    /// alliance's df fell from 17 to 0.32 and p rose to 0.21 for t = 36.8): df and p do not depend
+    /// on the units of the response or of a predictor, from 1e-12 to 1e12. Estimates and SEs scale
+    /// as they must (times c for the response, divided by c for a slope whose predictor is
+    /// multiplied by c).
+    @Test(arguments: [1e-12, 1e-6, 1e6, 1e12])
+    func inferenceDoesNotDependOnUnits(_ c: Double) throws {
+        let base = try LinearMixedModel(formula: formula, data: sleepstudy { ($0, $1, $2) }).fit()
+        for rescaleResponse in [true, false] {
+            let data = try sleepstudy { rescaleResponse ? (c * $0, $1, $2) : ($0, c * $1, $2) }
+            let fit = try LinearMixedModel(formula: formula, data: data).fit()
+            #expect(fit.converged == base.converged && fit.singular == base.singular && fit.optimumVerified)
+            // The near-boundary flag compares variances in the data's units, as issue #11 defines
+            // it: Days times 1e6 makes the slope variance 1e-12 times smaller, and flagged.
+            #expect(fit.isNearBoundary == (!rescaleResponse && c > 1), "c = \(c): \(fit.nearBoundary)")
+            for (k, (a, b)) in zip(fit.fixedEffects, base.fixedEffects).enumerated() {
+                let factor = rescaleResponse ? c : (k == 1 ? 1 / c : 1)
+                #expect(relativeDifference(a.estimate, factor * b.estimate) < 1e-6, "c = \(c): \(a.term) estimate")
+                #expect(relativeDifference(a.standardError, factor * b.standardError) < 1e-5, "c = \(c): \(a.term) SE")
+                #expect(relativeDifference(a.degreesOfFreedom, b.degreesOfFreedom) < 1e-5, "c = \(c): \(a.term) df \(a.degreesOfFreedom) vs \(b.degreesOfFreedom)")
+                #expect(relativeDifference(a.p, b.p) < 1e-4, "c = \(c): \(a.term) p \(a.p) vs \(b.p)")
+            }
+        }
+    }
+
+    /// Where the numbers really fail, the fit fails with the reason (exit 1), never a silent p:
+    /// values whose squares leave double precision, and (fuzz finding D15) a predictor with one
+    /// value of -2147483649 among 0..9, whose slope only one subject informs (lme4 fails too:
+    /// "Downdated VtV is not positive definite ... consider rescaling").
+    @Test func failuresNameTheirReason() throws {
+        #expect(throws: MixedModelError.extremeScale(variable: "the response 'Reaction'", largest: 466.3535 * 1e-300)) {
+            _ = try LinearMixedModel(formula: formula, data: sleepstudy { ($0 * 1e-300, $1, $2) })
+        }
+        let outlier = try sleepstudy { y, days, subject in (y, subject == "330" && days == 8 ? -2147483649 : days, subject) }
+        do {
+            _ = try LinearMixedModel(formula: formula, data: outlier).fit()
+            Issue.record("the fit with an outlier of -2147483649 should fail")
+        } catch let error as MixedModelError {
+            guard case .degenerateDegreesOfFreedom(let term, let df) = error else { Issue.record("\(error)"); return }
+            #expect(term == "Days" && df < 1e-3)
+            #expect(error.description.contains("consider rescaling"))
+        }
+    }
+
     @Test func rowOrderDoesNotMatter() throws {
         var order = Array(0..<180)
         RandomStream(seed: 11).shuffle(&order)

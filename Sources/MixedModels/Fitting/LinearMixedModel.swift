@@ -28,28 +28,47 @@ public final class LinearMixedModel {
     /// Workspaces for batches of factorizations; made on first use.
     lazy var factorPool = FactorPool(prototype: factor, workers: threads)
 
-    /// The objective at many theta at once (in parallel, see `FactorPool`).
-    func objectives(_ thetas: [[Double]]) throws -> [Double] {
-        try factorPool.pieces(thetas, covariance: false).map {
-            criterion(logDetL: $0.logDeterminantRandom, logDetRX: $0.logDeterminantFixed, pwrss: $0.penalizedResidualSumOfSquares)
-        }
-    }
-
     /// Lower bounds of theta (0 for standard-deviation-like elements, -infinity otherwise).
     public let thetaLowerBounds: [Double]
     /// lme4's starting values (each T_j = I).
     public let thetaStart: [Double]
     /// lme4's names for the elements of theta.
     public let thetaNames: [String]
+    /// The scale-free coordinates theta is optimized and differentiated in.
+    let thetaScaling: ThetaScaling
+    /// BOBYQA with lme4's nloptwrap settings, in the coordinates of `thetaScaling`.
+    var optimizer: BOBYQA
 
     public init(frame: ModelFrame, method: EstimationMethod = .reml) throws {
         self.frame = frame
         self.method = method
+        try Self.checkScales(frame)
         crossProducts = try CrossProducts(frame: frame)
         factor = BlockedCholeskyFactor(crossProducts: crossProducts)
         thetaLowerBounds = frame.randomTerms.flatMap(\.thetaLowerBounds)
         thetaStart = frame.randomTerms.flatMap(\.thetaStart)
         thetaNames = frame.randomTerms.flatMap(\.thetaNames)
+        thetaScaling = ThetaScaling(terms: frame.randomTerms)
+        optimizer = BOBYQA(lowerBounds: thetaLowerBounds)
+    }
+
+    /// Values whose squares leave double precision (beyond 1e150 or, for a non-zero variable,
+    /// all below 1e-150) would turn sums of squares into infinity or zero; refused up front, so
+    /// the reason is the scale and not a misleading "exact fit" or "not positive definite".
+    static func checkScales(_ frame: ModelFrame) throws {
+        func check(_ name: String, _ values: some Collection<Double>) throws {
+            let largest = values.reduce(0) { max($0, abs($1)) }
+            if largest > 1e150 || (largest > 0 && largest < 1e-150) {
+                throw MixedModelError.extremeScale(variable: name, largest: largest)
+            }
+        }
+        try check("the response '\(frame.responseName)'", frame.y)
+        for (j, name) in frame.fixedEffectNames.enumerated() { try check("the predictor '\(name)'", frame.x.column(j)) }
+        for term in frame.randomTerms where term.columnNames != ["(Intercept)"] {
+            for (c, name) in term.columnNames.enumerated() {
+                try check("the random-effects column '\(name)' of '\(term.groupName)'", stride(from: c, to: term.z.count, by: term.k).map { term.z[$0] })
+            }
+        }
     }
 
     /// Parses `formula`, builds the model frame from `data`, and sets up the model.
@@ -93,6 +112,12 @@ public final class LinearMixedModel {
         factor.penalizedResidualSumOfSquares / Double(method == .ml ? n : n - p)
     }
 
+    /// The estimate of sigma at theta.
+    func residualStandardDeviation(theta: [Double]) throws -> Double {
+        try factor(at: theta)
+        return residualVariance.squareRoot()
+    }
+
     /// Fits the model: optimizes theta as lme4 does, then computes estimates, standard errors,
     /// lmerTest's Satterthwaite degrees of freedom, and the convergence diagnostics.
     public func fit(satterthwaite: Bool = true) throws -> LinearMixedModelFit {
@@ -118,102 +143,16 @@ public final class LinearMixedModel {
             throw MixedModelError.optimizerFailed("theta has \(theta.count) elements; the model has \(thetaStart.count)")
         }
         let value = try objective(theta: theta)
-        let derivatives = try convergenceDerivatives(at: theta, value: value)
+        let derivatives = try DevianceDerivatives(model: self, theta: theta)
         let optimum = Optimum(theta: theta, objective: value, evaluations: 1, stopReason: .success,
-                              gradient: derivatives.gradient, hessian: derivatives.hessian)
+                              derivatives: derivatives, polish: .notRun)
         return try LinearMixedModelFit(model: self, optimum: optimum, satterthwaite: satterthwaite)
     }
 
-    /// Above this many observations the derivative-based convergence checks are skipped, as lme4
-    /// does since July 2025 (`check.conv.nobsmax = 1e4`, lme4 PR #839): on large data they
-    /// mostly gave false alarms (lme4 issue #783).
+    /// Above this many observations lme4's derivative-based convergence checks are skipped, as
+    /// lme4 does since July 2025 (`check.conv.nobsmax = 1e4`, lme4 PR #839): on large data they
+    /// mostly gave false alarms (lme4 issue #783). The Newton polish still verifies the optimum.
     public static let convergenceCheckObservationLimit = 10_000
-
-    /// The gradient and Hessian of the criterion at theta for lme4's convergence checks (central
-    /// differences, step 1e-4), or empty ones when the checks do not apply: a singular fit (as
-    /// current lme4, PR #875) or more than `convergenceCheckObservationLimit` observations.
-    func convergenceDerivatives(at theta: [Double], value: Double) throws -> (gradient: [Double], hessian: Matrix) {
-        let singular = theta.indices.contains { thetaLowerBounds[$0] == 0 && theta[$0] < 1e-4 }
-        if singular || n > Self.convergenceCheckObservationLimit || theta.isEmpty {
-            return ([], Matrix(rows: 0, columns: 0))
-        }
-        return try NumericalDerivatives.centralGradientAndHessian(objectives, at: theta, value: value, delta: 1e-4)
-    }
-
-    /// The optimum of theta and how it was reached.
-    struct Optimum {
-        var theta: [Double]
-        var objective: Double
-        var evaluations: Int
-        var stopReason: OptimizerStopReason
-        /// lme4's derivatives at the optimum (gradient, Hessian of the objective in theta).
-        var gradient: [Double]
-        var hessian: Matrix
-    }
-
-    /// lme4's `optimizeLmer`: BOBYQA from T = I; if some theta sits exactly on its bound and the
-    /// objective decreases into the interior (a forward difference with step 1e-5), restart from
-    /// there; derivatives by central differences (step 1e-4); finally, theta elements within 1e-5
-    /// of their bound are set to the bound when that does not increase the objective.
-    func optimize() throws -> Optimum {
-        // BLAS threads pay off only on a large dense block (crossed factors with many levels);
-        // on the small calls of other models they cost more in waking and yielding than they save
-        // (alliance's BLAS policy is one thread otherwise; see BLASThreading).
-        if factor.largestDenseBlock >= 256 && threads > 1 { return try BLASThreading.multiThreaded { try optimizeTheta() } }
-        return try optimizeTheta()
-    }
-
-    private func optimizeTheta() throws -> Optimum {
-        if thetaStart.isEmpty {
-            // No random effects: nothing to optimize (lme4 refuses such a model; a fixed-only fit
-            // is still well defined and is what a user of `alliance fit` gets).
-            let value = try objective(theta: [])
-            return Optimum(theta: [], objective: value, evaluations: 1, stopReason: .success,
-                           gradient: [], hessian: Matrix(rows: 0, columns: 0))
-        }
-        let optimizer = BOBYQA(lowerBounds: thetaLowerBounds)
-        let f: ([Double]) throws -> Double = { try self.objective(theta: $0) }
-        var result: OptimizationResult
-        var totalEvaluations = 0
-        do {
-            result = try optimizer.minimize(f, from: thetaStart)
-            var evaluations = result.evaluations
-            let onBound = result.minimizer.indices.filter { result.minimizer[$0] == thetaLowerBounds[$0] }
-            if !onBound.isEmpty {
-                let d0 = try f(result.minimizer)
-                let step = 1e-5
-                let decreasesInward = try onBound.contains { i in
-                    var t = result.minimizer
-                    t[i] = thetaLowerBounds[i] + step
-                    return (try f(t) - d0) / step < 0
-                }
-                if decreasesInward {
-                    result = try optimizer.minimize(f, from: result.minimizer)
-                    evaluations += result.evaluations
-                }
-            }
-            totalEvaluations = evaluations
-        } catch let error as OptimizationError {
-            if case .objectiveFailed(let inner) = error { throw inner }
-            throw MixedModelError.optimizerFailed(error.description)
-        }
-        let derivatives = try convergenceDerivatives(at: result.minimizer, value: result.minimum)
-        var theta = result.minimizer
-        var value = result.minimum
-        let nearBound = theta.indices.filter { theta[$0] - thetaLowerBounds[$0] > 0 && theta[$0] - thetaLowerBounds[$0] < 1e-5 }
-        if !nearBound.isEmpty {
-            var snapped = theta
-            for i in nearBound {
-                var t = snapped
-                t[i] = thetaLowerBounds[i]
-                if try f(t) < value { snapped[i] = thetaLowerBounds[i] }
-            }
-            theta = snapped
-            value = try f(theta)
-        }
-        return Optimum(theta: theta, objective: value, evaluations: totalEvaluations,
-                       stopReason: result.stopReason, gradient: derivatives.gradient, hessian: derivatives.hessian)
-    }
 }
 
 extension Duration {

@@ -8,7 +8,8 @@ import Numerics
 /// Its JSON encoding is the `alliance fit --format json` contract: `formula`, `method`, `nobs`,
 /// `dropped_rows`, `groups`, `fixed`, `random`, `theta`, `objective`, `loglik`, `aic`, `bic`,
 /// `converged`, `singular`, `warnings`, `timing`, plus `sigma`, `icc`, `messages`,
-/// `dropped_columns` and `optimizer`.
+/// `dropped_columns`, `optimizer` (evaluations, stop reason, Newton steps, whether the optimum was
+/// verified) and `near_boundary` (the reasons df and p are unstable; empty when they are not).
 public struct LinearMixedModelFit: Sendable {
     public let formula: String
     public let method: EstimationMethod
@@ -32,12 +33,22 @@ public struct LinearMixedModelFit: Sendable {
     public let intraclassCorrelations: [IntraclassCorrelation]
     public let converged: Bool
     public let singular: Bool
+    /// Why the fit is near the boundary of its parameter space, where Satterthwaite's df and the
+    /// p-values are unstable (a df of 7 that lme4 reports as 548 at a nearby point): each
+    /// random-effects correlation within 0.02 of +-1, and each random-effect variance under 1e-4
+    /// of the residual variance (singular fits included). Empty when neither holds.
+    public let nearBoundary: [String]
+    public var isNearBoundary: Bool { !nearBoundary.isEmpty }
     public var warnings: [String]
     /// Information (rank-deficient columns dropped, boundary fit).
     public var messages: [String]
     public let droppedColumnNames: [String]
     public let optimizerEvaluations: Int
     public let optimizerStopReason: OptimizerStopReason
+    /// Newton steps the polish took after BOBYQA, and whether it verified the optimum (a positive
+    /// definite Hessian and a negligible step there); false for a model without random effects.
+    public let newtonSteps: Int
+    public let optimumVerified: Bool
     /// Var(beta-hat), p x p.
     public let covariance: Matrix
     public let conditionalModes: [ConditionalModes]
@@ -84,6 +95,11 @@ public struct LinearMixedModelFit: Sendable {
         bic = optimum.objective + k * log(Double(n))
         optimizerEvaluations = optimum.evaluations
         optimizerStopReason = optimum.stopReason
+        switch optimum.polish {
+        case .notRun: (newtonSteps, optimumVerified) = (0, false)
+        case .verified(let steps): (newtonSteps, optimumVerified) = (steps, true)
+        case .unverified(let steps, _): (newtonSteps, optimumVerified) = (steps, false)
+        }
 
         let sigma2 = model.residualVariance
         sigma = sigma2.squareRoot()
@@ -96,9 +112,11 @@ public struct LinearMixedModelFit: Sendable {
         covariance = cov
 
         // Diagnostics.
-        let diagnostics = ConvergenceDiagnostics(theta: theta, lowerBounds: model.thetaLowerBounds,
-                                                 gradient: optimum.gradient, hessian: optimum.hessian,
-                                                 stopReason: optimum.stopReason)
+        let diagnostics = ConvergenceDiagnostics(theta: model.thetaScaling.scaled(theta), lowerBounds: model.thetaLowerBounds,
+                                                 gradient: optimum.derivatives.profiledGradient,
+                                                 hessian: optimum.derivatives.profiledHessian,
+                                                 stopReason: optimum.stopReason, polish: optimum.polish,
+                                                 observationCount: n)
         singular = diagnostics.singular
         var warnings = diagnostics.warnings
         var messages = [String]()
@@ -110,7 +128,7 @@ public struct LinearMixedModelFit: Sendable {
 
         var estimates = [FixedEffectEstimate]()
         if satterthwaite {
-            let approximation = try Satterthwaite(model: model, theta: theta, sigma: sigma)
+            let approximation = try Satterthwaite(model: model, derivatives: optimum.derivatives)
             warnings.append(contentsOf: approximation.warnings)
             for j in 0..<p {
                 var contrast = [Double](repeating: 0, count: p)
@@ -162,6 +180,11 @@ public struct LinearMixedModelFit: Sendable {
         components.append(VarianceComponent(group: "Residual", var1: nil, var2: nil, variance: sigma2,
                                             standardDeviationOrCorrelation: sigma))
         varianceComponents = components
+        let boundary = Self.nearBoundary(components, residualVariance: sigma2)
+        nearBoundary = boundary
+        if !boundary.isEmpty {
+            self.warnings.append("near the boundary (\(boundary.joined(separator: "; "))): Satterthwaite df and p-values are unstable here")
+        }
         groups = groupSummaries
         let randomTotal = betweenVariance.reduce(0) { $0 + $1.1 }
         var iccs = [IntraclassCorrelation]()
@@ -197,10 +220,27 @@ public struct LinearMixedModelFit: Sendable {
             modes.append(ConditionalModes(group: term.groupName, levels: term.levels, columnNames: term.columnNames, values: b))
         }
         conditionalModes = modes
-        fitted = fittedValues
+        // frame.y is the response minus any offset; fitted values include the offset, as lme4's.
         residuals = zip(frame.y, fittedValues).map { $0 - $1 }
+        fitted = zip(fittedValues, frame.offset).map { $0 + $1 }
         rows = frame.rows
         timing = Timing()
+    }
+
+    /// The near-boundary rule of `nearBoundary` on lme4's variance components.
+    static func nearBoundary(_ components: [VarianceComponent], residualVariance: Double) -> [String] {
+        var reasons = [String]()
+        for c in components where c.group != "Residual" {
+            let name = c.var1 ?? ""
+            if let v2 = c.var2 {
+                if let r = c.standardDeviationOrCorrelation, abs(r) > 0.98 {
+                    reasons.append("the correlation of \(name) and \(v2) (\(c.group)) is \(String(format: "%.3f", r)), within 0.02 of \(r > 0 ? "+1" : "-1")")
+                }
+            } else if c.variance < 1e-4 * residualVariance {
+                reasons.append("the variance of \(name) (\(c.group)) is \(String(format: "%.3g", c.variance)), under 1e-4 of the residual variance")
+            }
+        }
+        return reasons
     }
 
     static func estimate(name: String, beta: Double, variance: Double, df: Double) throws -> FixedEffectEstimate {
@@ -214,6 +254,7 @@ public struct LinearMixedModelFit: Sendable {
         let distribution = try StudentT(degreesOfFreedom: df)
         let t = beta / se
         let q = try distribution.quantile(0.975)
+        guard q.isFinite, (q * se).isFinite else { throw MixedModelError.degenerateDegreesOfFreedom(term: name, df: df) }
         return FixedEffectEstimate(term: name, estimate: beta, standardError: se, degreesOfFreedom: df, t: t,
                                    p: distribution.twoSidedPValue(t), confidenceLower: beta - q * se,
                                    confidenceUpper: beta + q * se)
@@ -223,12 +264,14 @@ public struct LinearMixedModelFit: Sendable {
 extension LinearMixedModelFit: Encodable {
     enum CodingKeys: String, CodingKey {
         case formula, method, nobs, dropped_rows, groups, fixed, random, theta, objective, loglik, aic, bic
-        case converged, singular, warnings, timing, sigma, icc, messages, dropped_columns, optimizer, response, data
+        case converged, singular, near_boundary, warnings, timing, sigma, icc, messages, dropped_columns, optimizer, response, data
     }
 
     struct OptimizerReport: Encodable {
         let evaluations: Int
         let stop_reason: String
+        let newton_steps: Int
+        let verified: Bool
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -251,10 +294,12 @@ extension LinearMixedModelFit: Encodable {
         try c.encode(intraclassCorrelations, forKey: .icc)
         try c.encode(converged, forKey: .converged)
         try c.encode(singular, forKey: .singular)
+        try c.encode(nearBoundary, forKey: .near_boundary)
         try c.encode(warnings, forKey: .warnings)
         try c.encode(messages, forKey: .messages)
         try c.encode(droppedColumnNames, forKey: .dropped_columns)
-        try c.encode(OptimizerReport(evaluations: optimizerEvaluations, stop_reason: optimizerStopReason.rawValue), forKey: .optimizer)
+        try c.encode(OptimizerReport(evaluations: optimizerEvaluations, stop_reason: optimizerStopReason.rawValue,
+                                      newton_steps: newtonSteps, verified: optimumVerified), forKey: .optimizer)
         try c.encode(timing, forKey: .timing)
     }
 }

@@ -5,16 +5,24 @@
 public indirect enum FormulaExpression: Equatable, Hashable, Sendable {
     case variable(String)
     case number(Double)
-    /// A function call: `factor(x)`, `I(session^2)`, `log(x)`.
+    /// A string literal: the level in `relevel(f, "b")`.
+    case string(String)
+    /// `TRUE` or `FALSE`: `poly(x, 2, raw = TRUE)`.
+    case logical(Bool)
+    /// A function call: `factor(x)`, `I(session^2)`, `log(x)`, `poly(x, 2, raw = TRUE)`; named
+    /// arguments are `.namedArgument` elements of the list.
     case call(String, [FormulaExpression])
+    /// An argument given by name inside a call: `raw = TRUE`, `ref = "b"`.
+    case namedArgument(String, FormulaExpression)
     case binary(FormulaOperator, FormulaExpression, FormulaExpression)
     case negation(FormulaExpression)
     /// A random-effects term `(lhs | group)`, or `(lhs || group)` when `uncorrelated`.
     case randomEffects(FormulaExpression, group: FormulaExpression, uncorrelated: Bool)
     case parenthesized(FormulaExpression)
 
-    /// The expression as R deparses it: spaces around `+ - * /`, none around `^` and `:`,
-    /// `f(x, y)` for calls. Term names are built from this so they read exactly as lme4 prints them.
+    /// The expression as R deparses it: spaces around `+ - * %in%` and `=`, none around `^`, `/`
+    /// and `:`, `f(x, y)` for calls, strings in double quotes. Term names are built from this so they
+    /// read exactly as lme4 prints them.
     public var deparsed: String {
         switch self {
         case .variable(let name):
@@ -23,11 +31,17 @@ public indirect enum FormulaExpression: Equatable, Hashable, Sendable {
             return syntactic ? name : "`\(name)`"
         case .number(let value):
             return value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+        case .string(let value):
+            return "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        case .logical(let value):
+            return value ? "TRUE" : "FALSE"
         case .call(let name, let arguments):
             return name + "(" + arguments.map(\.deparsed).joined(separator: ", ") + ")"
+        case .namedArgument(let name, let value):
+            return name + " = " + value.deparsed
         case .binary(let op, let lhs, let rhs):
             switch op {
-            case .power, .interaction: return lhs.deparsed + op.symbol + rhs.deparsed
+            case .power, .interaction, .nested: return lhs.deparsed + op.symbol + rhs.deparsed
             default: return lhs.deparsed + " " + op.symbol + " " + rhs.deparsed
             }
         case .negation(let e):
@@ -41,7 +55,8 @@ public indirect enum FormulaExpression: Equatable, Hashable, Sendable {
 }
 
 public enum FormulaOperator: Equatable, Hashable, Sendable {
-    case plus, minus, times, nested, interaction, power
+    /// `%in%` is `within`: in a formula, `a %in% b` is the interaction `a:b` (R's `terms`).
+    case plus, minus, times, nested, interaction, power, within
 
     public var symbol: String {
         switch self {
@@ -51,6 +66,7 @@ public enum FormulaOperator: Equatable, Hashable, Sendable {
         case .nested: return "/"
         case .interaction: return ":"
         case .power: return "^"
+        case .within: return "%in%"
         }
     }
 }

@@ -3,7 +3,13 @@ struct FormulaToken: Equatable {
     enum Kind: Equatable {
         case name(String)          // a variable or function name (backquotes removed)
         case number(Double)
+        case string(String)        // "text" or 'text', for relevel(f, "b")
         case tilde, plus, minus, star, slash, colon, caret, bar, doubleBar, leftParen, rightParen, comma
+        case equals                // a named argument: poly(x, 2, raw = TRUE)
+        case special(String)       // a %op% operator: %in%
+        /// R syntax that is not part of the formula language alliance understands ($, [, {, ==,
+        /// !, &, <, ...): kept as a token so that the parser can say "not supported".
+        case unsupported(String)
         case end
     }
     let kind: Kind
@@ -12,9 +18,13 @@ struct FormulaToken: Equatable {
 
 /// Splits a formula into tokens. Names are R syntactic names (letters, digits, `.`, `_`, not
 /// starting with a digit or `_`) or any text in backquotes, as R allows for non-syntactic column
-/// names (`` `alliance score` ``).
+/// names (`` `alliance score` ``). Strings are in double or single quotes, with backslash escapes.
 struct FormulaLexer {
     let text: String
+
+    /// R operators and punctuation outside alliance's formula language, longest first.
+    static let unsupportedOperators = ["<<-", "->>", "==", "!=", "<=", ">=", "&&", "<-", "->", "|>",
+                                       "$", "@", "[", "]", "{", "}", "!", "&", "<", ">", "?", ";", "\\"]
 
     func tokens() throws -> [FormulaToken] {
         let chars = Array(text)
@@ -22,6 +32,10 @@ struct FormulaLexer {
         var i = 0
         func isNameStart(_ c: Character) -> Bool { c.isLetter || c == "." }
         func isNameChar(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "." || c == "_" }
+        func startsWith(_ s: String, at k: Int) -> Bool {
+            let pattern = Array(s)
+            return k + pattern.count <= chars.count && Array(chars[k..<(k + pattern.count)]) == pattern
+        }
         while i < chars.count {
             let c = chars[i]
             if c.isWhitespace { i += 1; continue }
@@ -29,7 +43,7 @@ struct FormulaLexer {
             switch c {
             case "~": out.append(.init(kind: .tilde, position: i)); i += 1
             case "+": out.append(.init(kind: .plus, position: i)); i += 1
-            case "-": out.append(.init(kind: .minus, position: i)); i += 1
+            case "-" where !startsWith("->", at: i): out.append(.init(kind: .minus, position: i)); i += 1
             case "*": out.append(.init(kind: .star, position: i)); i += 1
             case "/": out.append(.init(kind: .slash, position: i)); i += 1
             case ":": out.append(.init(kind: .colon, position: i)); i += 1
@@ -37,17 +51,35 @@ struct FormulaLexer {
             case "(": out.append(.init(kind: .leftParen, position: i)); i += 1
             case ")": out.append(.init(kind: .rightParen, position: i)); i += 1
             case ",": out.append(.init(kind: .comma, position: i)); i += 1
-            case "|":
+            case "=" where !startsWith("==", at: i): out.append(.init(kind: .equals, position: i)); i += 1
+            case "|" where !startsWith("|>", at: i):
                 if i + 1 < chars.count && chars[i + 1] == "|" {
                     out.append(.init(kind: .doubleBar, position: i)); i += 2
                 } else {
                     out.append(.init(kind: .bar, position: i)); i += 1
                 }
+            case "%":
+                var j = i + 1
+                while j < chars.count && chars[j] != "%" { j += 1 }
+                guard j < chars.count else { throw FormulaError.at(i, in: text, "unclosed %...% operator") }
+                out.append(.init(kind: .special(String(chars[i...j])), position: start))
+                i = j + 1
             case "`":
                 var j = i + 1
                 while j < chars.count && chars[j] != "`" { j += 1 }
                 guard j < chars.count else { throw FormulaError.at(i, in: text, "unclosed backquote") }
                 out.append(.init(kind: .name(String(chars[(i + 1)..<j])), position: start))
+                i = j + 1
+            case "\"", "'":
+                var value = ""
+                var j = i + 1
+                while j < chars.count && chars[j] != c {
+                    if chars[j] == "\\" && j + 1 < chars.count { j += 1 }
+                    value.append(chars[j])
+                    j += 1
+                }
+                guard j < chars.count else { throw FormulaError.at(i, in: text, "unclosed string") }
+                out.append(.init(kind: .string(value), position: start))
                 i = j + 1
             default:
                 if c.isNumber || (c == "." && i + 1 < chars.count && chars[i + 1].isNumber) {
@@ -61,7 +93,9 @@ struct FormulaLexer {
                             while j < chars.count && chars[j].isNumber { j += 1 }
                         }
                     }
-                    guard let value = Double(String(chars[i..<j])) else {
+                    if j < chars.count && chars[j] == "L" { j += 1 }   // R's integer suffix: 2L
+                    let literal = String(chars[i..<j]).replacingOccurrences(of: "L", with: "")
+                    guard let value = Double(literal), value.isFinite else {
                         throw FormulaError.at(i, in: text, "malformed number")
                     }
                     out.append(.init(kind: .number(value), position: start))
@@ -71,8 +105,12 @@ struct FormulaLexer {
                     while j < chars.count && isNameChar(chars[j]) { j += 1 }
                     out.append(.init(kind: .name(String(chars[i..<j])), position: start))
                     i = j
+                } else if let op = Self.unsupportedOperators.first(where: { startsWith($0, at: i) }) {
+                    out.append(.init(kind: .unsupported(op), position: start))
+                    i += op.count
                 } else {
-                    throw FormulaError.at(i, in: text, "unexpected '\(c)'")
+                    out.append(.init(kind: .unsupported(String(c)), position: start))
+                    i += 1
                 }
             }
         }

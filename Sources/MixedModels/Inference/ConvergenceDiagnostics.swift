@@ -2,39 +2,56 @@ import Foundation
 import Numerics
 
 /// lme4's convergence checks (`checkConv`, lme4 1.1-31 defaults), with its wording, so that a
-/// warning means here what it means there. As lme4 does since 2025, the derivative checks are
-/// skipped for singular fits and above 10,000 observations (the gradient then comes empty).
+/// warning means here what it means there, plus the verdict of alliance's Newton polish.
 ///
-/// - Singular fit: some theta element with lower bound 0 is below 1e-4 ("boundary (singular)
-///   fit"). Then the derivative checks are skipped, as in lme4.
-/// - Gradient: with g and H the central-difference gradient and Hessian of the objective in theta
-///   (step 1e-4) and H = R'R, the scaled gradient is R^-1 g; the check fails when
+/// - Singular fit: some standard-deviation element of theta~ (theta in the scale-free
+///   coordinates of `ThetaScaling`, the same as theta for intercepts) is below 1e-4 ("boundary
+///   (singular) fit"), lme4's `isSingular` rule. lme4 applies it to theta itself, so that
+///   multiplying a predictor by 1,000 can make its fit "singular"; theta~ does not change when a
+///   predictor is rescaled [I]. Then the derivative checks are skipped, as in lme4.
+/// - Gradient: with g and H the gradient and Hessian of the criterion (`DevianceDerivatives`, in
+///   the scale-free coordinates of `ThetaScaling`, where lme4 uses central differences in theta)
+///   and H = R'R, the scaled gradient is R^-1 g; the check fails when
 ///   max_i min(|(R^-1 g)_i|, |g_i|) > 0.002.
 /// - Hessian: negative eigenvalues (< -1e-6), eigenvalues near zero, a very large eigenvalue
 ///   (> 1e6) or a large eigenvalue ratio (< 1e-6).
+///   As lme4 does since 2025, the gradient and Hessian checks are skipped above 10,000
+///   observations, where their fixed tolerances gave false alarms.
 /// - The optimizer hit its evaluation limit, or stopped on round-off (lme4's nloptwrap codes 5
-///   and -4; the fit is kept).
+///   and -4): lme4 keeps such a fit with a warning. alliance keeps it too and polishes it; when
+///   the polish verifies the optimum the stop is reported as a message, otherwise as lme4's
+///   warning.
+/// - The polish could not verify the optimum (and no check above says why): a warning with its
+///   reason.
 struct ConvergenceDiagnostics {
     var singular = false
     var warnings = [String]()
     var messages = [String]()
 
+    /// `theta` is theta~, in the scale-free coordinates.
     init(theta: [Double], lowerBounds: [Double], gradient: [Double], hessian: Matrix,
-         stopReason: OptimizerStopReason) {
+         stopReason: OptimizerStopReason, polish: PolishOutcome = .notRun, observationCount: Int = 0) {
+        let verified = polish.isVerified
         switch stopReason {
         case .evaluationLimitReached:
-            warnings.append("convergence code 5 from nloptwrap: NLOPT_MAXEVAL_REACHED: Optimization stopped because maxeval (above) was reached.")
+            let text = "convergence code 5 from nloptwrap: NLOPT_MAXEVAL_REACHED: Optimization stopped because maxeval (above) was reached."
+            if verified { messages.append("BOBYQA stopped at its evaluation limit (lme4: \(text)); Newton steps from its best point reached a verified optimum") } else { warnings.append(text) }
         case .roundoffLimited:
-            warnings.append("convergence code -4 from nloptwrap: NLOPT_ROUNDOFF_LIMITED: Roundoff errors led to a breakdown of the optimization algorithm. In this case, the returned minimum may still be useful.")
+            let text = "convergence code -4 from nloptwrap: NLOPT_ROUNDOFF_LIMITED: Roundoff errors led to a breakdown of the optimization algorithm. In this case, the returned minimum may still be useful."
+            if verified { messages.append("BOBYQA stopped on round-off (lme4: \(text)); Newton steps from its best point reached a verified optimum") } else { warnings.append(text) }
         default:
             break
         }
         singular = theta.indices.contains { lowerBounds[$0] == 0 && theta[$0] < 1e-4 }
         if singular {
             messages.append("boundary (singular) fit: see help('isSingular')")
-            return
         }
-        if gradient.isEmpty { return }
+        defer {
+            if case .unverified(_, let reason) = polish, warnings.isEmpty {
+                warnings.append("the optimum could not be verified: \(reason)")
+            }
+        }
+        if singular || observationCount > LinearMixedModel.convergenceCheckObservationLimit || gradient.isEmpty { return }
         if !gradient.allSatisfy(\.isFinite) {
             warnings.append("Gradient contains NAs")
             return

@@ -2,56 +2,40 @@ import Foundation
 import Numerics
 
 /// Satterthwaite's approximation to the denominator degrees of freedom of t and F tests on the
-/// fixed effects, as lmerTest computes it (Kuznetsova, Brockhoff & Christensen 2017).
+/// fixed effects, as lmerTest computes it (Kuznetsova, Brockhoff & Christensen 2017), in
+/// scale-free coordinates.
 ///
-/// The variance parameters are varpar = (theta, sigma). With the deviance written with sigma
-/// explicit,
+/// The variance parameters are x = (theta~, sigma / sigma-hat) (`DevianceDerivatives`: lmerTest
+/// uses (theta, sigma) itself, so its df change when the response or a predictor is rescaled;
+/// for exact derivatives the two agree, since df is invariant under such a reparameterization).
+/// Their asymptotic covariance is A = 2 H^+, H the Hessian of the deviance D(theta, sigma) in x
+/// (numDeriv's Richardson scheme, d = 0.1; H^+ the pseudo-inverse over eigenvalues above 1e-8).
+/// With C(x) = sigma^2 (R_X'R_X)^-1 = Var(beta-hat) and a contrast l,
 ///
-///     D(theta, sigma) = log|L_theta|^2 + r^2(theta)/sigma^2 + n log(2 pi sigma^2)
-///                       [REML: + log|R_X|^2 - p log(2 pi sigma^2)],
-///
-/// their asymptotic covariance is A = 2 H^+, H the Hessian of D at the estimates (numDeriv's
-/// Richardson scheme, d = 0.1; H^+ the pseudo-inverse over eigenvalues above 1e-8). With
-/// C(varpar) = sigma^2 (R_X'R_X)^-1 = Var(beta-hat) and a contrast l,
-///
-///     v = l'C l,   g_i = l' (dC/d varpar_i) l   (numDeriv Jacobian, d = 1e-4),
+///     v = l'C l,   g_i = l' (dC/dx_i) l   (numDeriv Jacobian, d = 1e-4),
 ///     df = 2 v^2 / (g' A g).
 struct Satterthwaite {
     /// A = 2 H^+, the covariance of the variance parameters.
     let varianceParameterCovariance: Matrix
-    /// dC/d varpar_i, one p x p matrix per variance parameter.
+    /// dC/dx_i, one p x p matrix per variance parameter.
     let jacobian: [Matrix]
     /// lmerTest's warnings about the Hessian.
     let warnings: [String]
 
-    init(model: LinearMixedModel, theta: [Double], sigma: Double) throws {
+    init(model: LinearMixedModel, derivatives: DevianceDerivatives) throws {
+        let theta = derivatives.theta, sigma = derivatives.sigma
         let nTheta = theta.count
-        let n = Double(model.n), p = Double(model.p)
-        let reml = model.method == .reml
         let pool = model.factorPool
-        let deviance: ([[Double]]) throws -> [Double] = { points in
-            let pieces = try pool.pieces(points.map { Array($0[0..<nTheta]) }, covariance: false)
-            return zip(points, pieces).map { varpar, piece in
-                let sigma2 = varpar[nTheta] * varpar[nTheta]
-                var d = piece.logDeterminantRandom + piece.penalizedResidualSumOfSquares / sigma2 + n * log(2 * Double.pi * sigma2)
-                if reml { d += piece.logDeterminantFixed - p * log(2 * Double.pi * sigma2) }
-                return d
-            }
-        }
+        let scaling = model.thetaScaling
         let covariance: ([[Double]]) throws -> [[Double]] = { points in
-            let pieces = try pool.pieces(points.map { Array($0[0..<nTheta]) }, covariance: true)
-            return zip(points, pieces).map { varpar, piece in
-                let sigma2 = varpar[nTheta] * varpar[nTheta]
+            let pieces = try pool.pieces(points.map { scaling.theta(Array($0[0..<nTheta])) }, covariance: true)
+            return zip(points, pieces).map { x, piece in
+                let sigma2 = (x[nTheta] * sigma) * (x[nTheta] * sigma)
                 return piece.unscaledCovariance!.elements.map { $0 * sigma2 }
             }
         }
-        let varpar = theta + [sigma]
-        // Every factorization both derivatives need, in one parallel batch (points that differ
-        // only in sigma share theta, and so their factorization).
-        let points = NumericalDerivatives.richardsonHessianPoints(at: varpar) + NumericalDerivatives.richardsonJacobianPoints(at: varpar)
-        _ = try pool.pieces(points.map { Array($0[0..<nTheta]) }, covariance: true)
-        let hessian = try NumericalDerivatives.richardsonHessian(deviance, at: varpar)
-        guard hessian.isFinite else { throw MixedModelError.nonFinite("the Hessian of the deviance (Satterthwaite)") }
+        let x = scaling.scaled(theta) + [1]
+        let hessian = derivatives.hessian
         let eigen = try SymmetricEigen(hessian)
         let tolerance = 1e-8
         var warnings = [String]()
@@ -68,9 +52,9 @@ struct Satterthwaite {
         a.elements = a.elements.map { 2 * $0 }
         varianceParameterCovariance = a
         let pp = model.p
-        let jacobianMatrix = try NumericalDerivatives.richardsonJacobian(covariance, at: varpar)
+        let jacobianMatrix = try NumericalDerivatives.richardsonJacobian(covariance, at: x)
         guard jacobianMatrix.isFinite else { throw MixedModelError.nonFinite("the Jacobian of Var(beta) (Satterthwaite)") }
-        jacobian = (0..<varpar.count).map { i in
+        jacobian = (0..<x.count).map { i in
             Matrix(rows: pp, columns: pp, columnMajor: Array(jacobianMatrix.column(i)))
         }
         self.warnings = warnings
@@ -78,10 +62,11 @@ struct Satterthwaite {
 
     /// The degrees of freedom for the contrast `l` given Var(beta-hat) = `covariance`.
     func degreesOfFreedom(contrast l: [Double], covariance: Matrix) throws -> Double {
+        // df = 2 v^2 / (g'Ag) = 2 / (h'Ah) with h = g / v, which neither overflows nor
+        // underflows when the response is on an extreme scale (v = 1e-300 and v^2 = 0).
         let v = Self.quadraticForm(l, covariance)
-        let g = jacobian.map { Self.quadraticForm(l, $0) }
-        let denominator = Self.quadraticForm(g, varianceParameterCovariance)
-        return 2 * v * v / denominator
+        let h = jacobian.map { Self.quadraticForm(l, $0) / v }
+        return 2 / Self.quadraticForm(h, varianceParameterCovariance)
     }
 
     static func quadraticForm(_ x: [Double], _ a: Matrix) -> Double {

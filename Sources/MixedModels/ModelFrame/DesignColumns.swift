@@ -15,6 +15,27 @@ struct DesignColumns {
     let variables: [FormulaExpression: ModelVariable]
     let rowCount: Int
 
+    /// How many columns `build()` makes, without making them.
+    var columnCount: Int {
+        let termSets = Set(terms.map { Set($0.factors) })
+        var count = intercept ? 1 : 0
+        for term in terms {
+            var product = 1
+            for atom in term.factors {
+                let width: Int
+                switch variables[atom]! {
+                case .numeric: width = 1
+                case .matrix(let columns, _): width = columns.count
+                case .factor(_, let levels):
+                    width = usesContrasts(atom, in: term, termSets: termSets) ? levels.count - 1 : levels.count
+                }
+                product = product.multipliedReportingOverflow(by: width).overflow ? Int.max : product * width
+            }
+            count = count.addingReportingOverflow(product).overflow ? Int.max : count + product
+        }
+        return count
+    }
+
     /// Column names and values (column-major, `rowCount` rows).
     func build() -> (names: [String], values: [Double]) {
         var names = [String]()
@@ -53,16 +74,24 @@ struct DesignColumns {
         return (names, values)
     }
 
+    /// R's rule: a factor in a term is coded by contrasts when the term without it is in the model
+    /// (the intercept standing for the empty term), by indicators otherwise.
+    private func usesContrasts(_ atom: FormulaExpression, in term: FormulaTerm, termSets: Set<Set<FormulaExpression>>) -> Bool {
+        var without = Set(term.factors)
+        without.remove(atom)
+        return without.isEmpty ? intercept : termSets.contains(without)
+    }
+
     private func atomColumns(_ atom: FormulaExpression, in term: FormulaTerm,
                              termSets: Set<Set<FormulaExpression>>) -> [(name: String, column: [Double])] {
         let label = atom.deparsed
         switch variables[atom]! {
         case .numeric(let v):
             return [(label, v)]
+        case .matrix(let columns, let suffixes):
+            return zip(columns, suffixes).map { (label + $1, $0) }
         case .factor(let codes, let levels):
-            var without = Set(term.factors)
-            without.remove(atom)
-            let contrasts = without.isEmpty ? intercept : termSets.contains(without)
+            let contrasts = usesContrasts(atom, in: term, termSets: termSets)
             let used = contrasts ? Array(levels.indices.dropFirst()) : Array(levels.indices)
             return used.map { level in
                 (label + levels[level], codes.map { $0 == Int32(level) ? 1.0 : 0.0 })

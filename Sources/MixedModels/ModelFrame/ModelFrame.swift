@@ -24,6 +24,9 @@ public struct ModelFrame: Sendable {
     public let droppedColumnNames: [String]
     /// Random-effects terms in lme4's (fitting) order.
     let randomTerms: [RandomEffectsTerm]
+    /// The sum of the formula's `offset()` terms per row used (zeros without offsets); `y` is
+    /// the response minus this.
+    let offset: [Double]
     /// Rows of the data table used, in order.
     public let rows: [Int]
     /// Rows dropped because a variable of the formula was missing there.
@@ -31,7 +34,15 @@ public struct ModelFrame: Sendable {
 
     public var observationCount: Int { y.count }
 
+    /// The most fixed-effects columns, and the most cells (rows x columns) of X, a model may have;
+    /// checked before X is built.
+    public static let maximumFixedColumns = 5_000
+    public static let maximumDesignCells = 150_000_000
+    /// The most columns a random-effects term may have (k, with k(k+1)/2 parameters).
+    public static let maximumRandomColumns = 50
+
     public init(formula: ModelFormula, data: DataTable) throws {
+        let formula = formula.needsColumns ? try ModelFormula(formula.text, columns: data.names) : formula
         self.formula = formula
         self.source = data.source
         let evaluator = AtomEvaluator(data: data, formula: formula.text)
@@ -40,7 +51,7 @@ public struct ModelFrame: Sendable {
 
         // The response must be numeric.
         guard case .numeric = variables[formula.response]! else {
-            throw FormulaError("response '\(formula.response.deparsed)' is not numeric")
+            throw FormulaError("response '\(FormulaError.excerpt(formula.response.deparsed))' is not numeric")
         }
 
         // Complete cases: a row is used when no atom is missing there.
@@ -52,6 +63,8 @@ public struct ModelFrame: Sendable {
                 for r in 0..<v.count where v[r].isNaN { complete[r] = false }
             case .factor(let codes, _):
                 for r in 0..<codes.count where codes[r] < 0 { complete[r] = false }
+            case .matrix(let columns, _):
+                for v in columns { for r in 0..<v.count where v[r].isNaN { complete[r] = false } }
             }
         }
         var rows = [Int]()
@@ -60,24 +73,49 @@ public struct ModelFrame: Sendable {
         self.rows = rows
         self.droppedRowCount = data.rowCount - rows.count
         guard !rows.isEmpty else {
-            throw FormulaError("no rows of \(data.source) have every variable of '\(formula.text)' (\(data.rowCount) rows, all with something missing)")
+            throw FormulaError("no rows of \(data.source) have every variable of \(FormulaError.quote(formula.text)) (\(data.rowCount) rows, all with something missing)")
         }
         // Keep the complete rows and drop factor levels no longer used.
         for atom in atoms { variables[atom] = variables[atom]!.selecting(rows, allRows: rows.count == data.rowCount) }
         let n = rows.count
 
-        guard case .numeric(let response) = variables[formula.response]! else {
-            throw FormulaError("response '\(formula.response.deparsed)' is not numeric")
+        guard case .numeric(var response) = variables[formula.response]! else {
+            throw FormulaError("response '\(FormulaError.excerpt(formula.response.deparsed))' is not numeric")
         }
-        self.y = response
         self.responseName = formula.response.deparsed
         if let first = response.first, response.allSatisfy({ $0 == first }) {
-            throw FormulaError("response '\(responseName)' has no variance (every value is \(Column.numeric([first]).text(at: 0)!)); there is nothing to model")
+            throw FormulaError("response '\(FormulaError.excerpt(responseName))' has no variance (every value is \(Column.numeric([first]).text(at: 0)!)); there is nothing to model")
         }
+        // Offsets: known parts of the linear predictor, fitted by modelling y - offset.
+        var offset = [Double](repeating: 0, count: n)
+        for atom in formula.offsets {
+            guard case .numeric(let values) = variables[atom]! else { continue }
+            for r in 0..<n { offset[r] += values[r] }
+        }
+        if !formula.offsets.isEmpty { for r in 0..<n { response[r] -= offset[r] } }
+        self.offset = offset
+        self.y = response
 
-        // Fixed effects.
-        let design = DesignColumns(terms: formula.fixedTerms, intercept: formula.hasIntercept,
-                                   variables: variables, rowCount: n).build()
+        // Fixed effects, after checking that X fits in memory.
+        let columns = DesignColumns(terms: formula.fixedTerms, intercept: formula.hasIntercept,
+                                    variables: variables, rowCount: n)
+        let columnCount = columns.columnCount
+        if columnCount > Self.maximumFixedColumns || columnCount > Self.maximumDesignCells / max(n, 1) {
+            func width(_ term: FormulaTerm) -> Int {
+                term.factors.map { variables[$0]!.width }.reduce(1) { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }
+            }
+            var hint = ""
+            if let widest = formula.fixedTerms.max(by: { width($0) < width($1) }) {
+                hint = " (the widest term, '\(FormulaError.excerpt(widest.label))', has \(width(widest)) columns)"
+            }
+            let factors = formula.fixedTerms.flatMap(\.factors).filter { if case .factor = variables[$0]! { return true } else { return false } }
+            if let biggest = factors.max(by: { variables[$0]!.width < variables[$1]!.width }), variables[biggest]!.width >= 1_000 {
+                let name = FormulaError.excerpt(biggest.deparsed)
+                hint += "; '\(name)' has \(variables[biggest]!.width) levels: a factor with that many levels is usually a random effect, (1 | \(name))"
+            }
+            throw FormulaError("\(FormulaError.quote(formula.text)): the fixed effects would need \(columnCount) columns for \(n) rows; alliance takes at most \(Self.maximumFixedColumns) columns and \(Self.maximumDesignCells / 1_000_000) million cells\(hint)")
+        }
+        let design = columns.build()
         var x = Matrix(rows: n, columns: design.names.count, columnMajor: design.values)
         let dependent = try RankDeficiency.dependentColumns(x)
         if dependent.isEmpty {
@@ -118,7 +156,11 @@ public struct ModelFrame: Sendable {
     /// Evaluates one random-effects term: its model matrix and grouping factor.
     private static func randomTerm(_ spec: RandomTermSpecification, variables: [FormulaExpression: ModelVariable],
                                    rowCount n: Int, formula: String) throws -> RandomEffectsTerm {
-        let design = DesignColumns(terms: spec.terms, intercept: spec.intercept, variables: variables, rowCount: n).build()
+        let columns = DesignColumns(terms: spec.terms, intercept: spec.intercept, variables: variables, rowCount: n)
+        guard columns.columnCount <= maximumRandomColumns else {
+            throw FormulaError("the random-effects term for '\(FormulaError.excerpt(spec.groupName))' has \(columns.columnCount) columns; alliance takes at most \(maximumRandomColumns) columns per term")
+        }
+        let design = columns.build()
         let k = design.names.count
         var z = [Double](repeating: 0, count: n * k)
         for c in 0..<k { for r in 0..<n { z[r * k + c] = design.values[c * n + r] } }
@@ -132,7 +174,11 @@ public struct ModelFrame: Sendable {
     /// value.
     static func groupingFactor(_ atoms: [FormulaExpression], variables: [FormulaExpression: ModelVariable],
                                rowCount n: Int, formula: String) throws -> (codes: [Int32], levels: [String]) {
-        let factors = atoms.map { AtomEvaluator.factorCodes(variables[$0]!) }
+        let factors = try atoms.map { atom in
+            do { return try AtomEvaluator.factorCodes(variables[atom]!) } catch {
+                throw FormulaError("\(FormulaError.quote(formula)): '\(FormulaError.excerpt(atom.deparsed))' cannot be a grouping factor")
+            }
+        }
         if factors.count == 1 { return factors[0] }
         // One integer key per row in mixed radix (first atom most significant), so sorting the
         // distinct keys orders the combinations lexicographically by the atoms' level orders.
@@ -141,7 +187,7 @@ public struct ModelFrame: Sendable {
         for f in factors {
             let (product, overflow) = capacity.multipliedReportingOverflow(by: Int64(max(1, f.levels.count)))
             guard !overflow else {
-                throw FormulaError("formula '\(formula)': the grouping factor \(atoms.map(\.deparsed).joined(separator: ":")) has too many combinations")
+                throw FormulaError("\(FormulaError.quote(formula)): the grouping factor \(FormulaError.excerpt(atoms.map(\.deparsed).joined(separator: ":"))) has too many combinations")
             }
             capacity = product
             for r in 0..<n { keys[r] = keys[r] * Int64(f.levels.count) + Int64(f.codes[r]) }

@@ -4,6 +4,18 @@ enum ModelVariable: Sendable {
     case numeric([Double])
     /// Codes into `levels` (in R's sorted order); -1 marks a missing value.
     case factor(codes: [Int32], levels: [String])
+    /// Several numeric columns from one atom (`poly(x, 2)`), named by the atom and a suffix
+    /// (`poly(x, 2)1`, `poly(x, 2)2`); NaN marks a missing value.
+    case matrix(columns: [[Double]], suffixes: [String])
+
+    /// The number of design columns it gives on its own (levels for a factor).
+    var width: Int {
+        switch self {
+        case .numeric: return 1
+        case .factor(_, let levels): return levels.count
+        case .matrix(let columns, _): return columns.count
+        }
+    }
 
     /// The rows in `rows`, with unused factor levels dropped (as lme4's model frame does).
     /// When `allRows` is true, `rows` is every row in order and nothing is copied unless levels
@@ -12,6 +24,8 @@ enum ModelVariable: Sendable {
         switch self {
         case .numeric(let v):
             return allRows ? self : .numeric(rows.map { v[$0] })
+        case .matrix(let columns, let suffixes):
+            return allRows ? self : .matrix(columns: columns.map { c in rows.map { c[$0] } }, suffixes: suffixes)
         case .factor(let codes, let levels):
             var used = [Bool](repeating: false, count: levels.count)
             for r in rows { used[Int(codes[r])] = true }
