@@ -10,6 +10,9 @@ struct PanelOptions: ParsableArguments {
     @OptionGroup var reading: PanelReadingOptions
 
     func loadPanel() throws -> Panel { try reading.loadPanel(path: data) }
+
+    /// The files the command reads, which no output may overwrite.
+    var files: [String] { [data] + reading.files }
 }
 
 /// How to read any data file: the delimited-text dialect and the codes that mean "missing".
@@ -50,6 +53,9 @@ struct PanelReadingOptions: ParsableArguments {
     var codebook: String?
 
     @OptionGroup var file: FileReadingOptions
+
+    /// The codebook, if one is given (an input no output may overwrite).
+    var files: [String] { codebook.map { [$0] } ?? [] }
 
     /// Reads and validates the panel at `path`: the codebook (or `defaultCodebook` when none is
     /// given) first, then --columns and --scale on top.

@@ -51,8 +51,9 @@ public struct CodedSessions: Sendable {
     public var eventCount: Int { sessions.reduce(0) { $0 + $1.events.count } }
 
     /// Reads and validates the event table at `path` (.csv, .sav, .dta, ...).
-    public static func read(path: String, codebook: EventCodebook, columns: EventColumns) throws -> CodedSessions {
-        try CodedSessions(file: try SessionFile.read(path: path), codebook: codebook, columns: columns)
+    public static func read(path: String, codebook: EventCodebook, columns: EventColumns,
+                            options: ReadingOptions = ReadingOptions()) throws -> CodedSessions {
+        try CodedSessions(file: try SessionFile.read(path: path, options: options), codebook: codebook, columns: columns)
     }
 
     public init(file: SessionFile, codebook: EventCodebook, columns: EventColumns) throws {
