@@ -121,7 +121,10 @@ struct Destination {
         } else {
             let code = errno
             guard code == ENOENT else {
-                throw OutputError(path: path, reason: code == ENOTDIR ? "a part of the path is a file, not a folder" : OutputError.words(code))
+                if code == ENOTDIR, let blocking = Self.fileInPath(file) {
+                    throw OutputError(path: path, reason: "\(blocking) is a file, not a folder")
+                }
+                throw OutputError(path: path, reason: OutputError.words(code))
             }
             existing = nil
             // A parent that exists must be a folder.
@@ -137,6 +140,17 @@ struct Destination {
                 parent = URL(fileURLWithPath: parent).deletingLastPathComponent().path
             }
         }
+    }
+
+    /// The first folder of `path` that exists and is not a folder (`file.csv` in `file.csv/x.csv`).
+    static func fileInPath(_ path: String) -> String? {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for component in path.split(separator: "/").dropLast() {
+            prefix += (prefix.isEmpty || prefix.hasSuffix("/") ? "" : "/") + component
+            var info = stat()
+            if stat(prefix, &info) == 0 && info.st_mode & S_IFMT != S_IFDIR { return prefix }
+        }
+        return nil
     }
 
     /// Creates the destination's folder (and its parents) if needed.

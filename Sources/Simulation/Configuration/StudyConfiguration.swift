@@ -50,7 +50,9 @@ public struct StudyConfiguration: Sendable {
         let factors = try Self.gridFactors(gridValue, of: CanonicalYAML.mapping(baseFields))
         let shape = DesignGrid(factors: factors.map { DesignGrid.Factor(path: $0.path, values: $0.values.map(\.text)) })
         guard shape.cellCount <= Self.maximumCells else {
-            throw DataError(location: gridValue?.location ?? source, message: "field 'grid' makes \(shape.cellCount) cells; at most \(Self.maximumCells) are allowed")
+            let product = factors.reduce(1.0) { $0 * Double($1.values.count) }
+            let count = shape.cellCount == Int.max ? String(format: "%.3g", product) : "\(shape.cellCount)"
+            throw DataError(location: gridValue?.location ?? source, message: "field 'grid' makes \(count) cells; at most \(Self.maximumCells) are allowed")
         }
 
         // Cells: the base with each factor's value set, decoded (so every value is checked as the
