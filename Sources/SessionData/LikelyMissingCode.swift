@@ -7,8 +7,8 @@ import Tabular
 ///
 /// The rule: sort the distinct observed values and take the widest gap between two neighbours. The
 /// values on the side with fewer observations are flagged when that gap is wider than the whole
-/// span of the values on the other side (which must have at least three distinct values, so that
-/// "span" means something). A 99 among 1-5 is 94 away from a cluster of span 4; a 9 among 1-5 is
+/// span of the values on the other side (which must have at least three distinct values and ten
+/// ratings, so that "span" means something). A 99 among 1-5 is 94 away from a cluster of span 4; a 9 among 1-5 is
 /// only 4 away and is not flagged (it may be a rating). The rule is applied twice, so that codes at
 /// both ends (-99 and 99) are found. It is a heuristic of ours, not a published test.
 public struct LikelyMissingCode: Sendable, Equatable, Encodable {
@@ -41,7 +41,7 @@ public struct LikelyMissingCode: Sendable, Equatable, Encodable {
             let low = Array(distinct[...widest]), high = Array(distinct[(widest + 1)...])
             let lowCount = low.reduce(0) { $0 + counts[$1]! }, highCount = high.reduce(0) { $0 + counts[$1]! }
             let (main, other) = lowCount >= highCount ? (low, high) : (high, low)
-            guard main.count >= 3, widestGap > main.last! - main.first! else { break }
+            guard main.count >= 3, max(lowCount, highCount) >= 10, widestGap > main.last! - main.first! else { break }
             flagged += other
             distinct = main
         }
