@@ -4,7 +4,7 @@ import Foundation
 /// Reads delimited text (CSV with comma, semicolon or tab) into a `DataTable`.
 ///
 /// What it accepts, as R's `read.csv`, SPSS and spreadsheets write it:
-/// - a header line with the column names; LF or CRLF line endings; blank lines are skipped;
+/// - a header line with the column names; LF, CRLF or CR line endings; blank lines are skipped;
 /// - the encodings UTF-8 (with or without a byte-order mark), UTF-16 with a byte-order mark, and
 ///   Windows-1252/Latin-1, found as `TextDecoding` describes (the result says which);
 /// - the delimiter `,`, `;` or tab, detected from the header line (the most frequent of the three
@@ -223,7 +223,7 @@ struct FieldSplitter {
         while i < bytes.count {
             let b = bytes[i]
             if b == quote { inQuotes.toggle() } else if !inQuotes {
-                if b == newline { break }
+                if b == newline || b == carriageReturn { break }
                 if counts[b] != nil { counts[b]! += 1 }
             }
             i += 1
@@ -267,7 +267,7 @@ struct FieldSplitter {
             // At the start of a row: skip blank lines.
             if fieldsInRow == 0 {
                 if p[i] == Self.newline { line += 1; i += 1; continue }
-                if p[i] == Self.carriageReturn && i + 1 < n && p[i + 1] == Self.newline { line += 1; i += 2; continue }
+                if p[i] == Self.carriageReturn { line += 1; i += i + 1 < n && p[i + 1] == Self.newline ? 2 : 1; continue }
                 rowStartLine = line
             }
             // One field.
@@ -287,7 +287,7 @@ struct FieldSplitter {
                         if j + 1 < n && p[j + 1] == Self.quote { flag |= 2; j += 2; continue }
                         break
                     }
-                    if b == Self.newline { line += 1 }
+                    if b == Self.newline || (b == Self.carriageReturn && !(j + 1 < n && p[j + 1] == Self.newline)) { line += 1 }
                     j += 1
                 }
                 fieldEnd = j
@@ -327,8 +327,15 @@ struct FieldSplitter {
                 out.starts.append(Int32(i)); out.ends.append(Int32(i)); out.flags.append(0)
                 fieldsInRow += 1
             }
-            if i < n && p[i] == Self.carriageReturn { i += 1 }
-            if i < n && p[i] == Self.newline { i += 1; line += 1 }
+            // A line ends with LF, CRLF, or a lone CR (old Mac files).
+            if i < n && p[i] == Self.carriageReturn {
+                i += 1
+                if i < n && p[i] == Self.newline { i += 1 }
+                line += 1
+            } else if i < n && p[i] == Self.newline {
+                i += 1
+                line += 1
+            }
             try finishRow()
         }
         if fieldsInRow > 0 { try finishRow() }

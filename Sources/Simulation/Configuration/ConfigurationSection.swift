@@ -128,7 +128,7 @@ final class ConfigurationSection {
     func finish() throws {
         for (key, value) in pairs where !asked.contains(key) {
             throw DataError(location: value.location,
-                            message: "unknown field '\(field(key))' (fields\(path.isEmpty ? "" : " of '\(path)'"): \(asked.joined(separator: ", ")))")
+                            message: "unknown field \(Excerpt.quoted(field(key))) (fields\(path.isEmpty ? "" : " of '\(path)'"): \(asked.joined(separator: ", ")))")
         }
     }
 }

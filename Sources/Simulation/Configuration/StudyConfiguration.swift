@@ -25,7 +25,7 @@ public struct StudyConfiguration: Sendable {
     /// The preset called `name`; an error naming `--preset` otherwise.
     public static func preset(named name: String) throws -> StudyConfiguration {
         guard let text = SimulationPresets.text(named: name) else {
-            throw DataError(location: "--preset", message: "unknown preset '\(name)' (presets: \(SimulationPresets.names.joined(separator: ", ")))")
+            throw DataError(location: "--preset", message: "unknown preset \(Excerpt.quoted(name)) (presets: \(SimulationPresets.names.joined(separator: ", ")))")
         }
         return try StudyConfiguration(text: text, source: "preset \(name)")
     }
@@ -97,7 +97,7 @@ public struct StudyConfiguration: Sendable {
     /// The configuration with its preset underneath (`preset: NAME`), and its grid apart.
     private static func layers(_ parsed: ConfigurationValue) throws -> (tree: ConfigurationValue, grid: ConfigurationValue?) {
         guard case .mapping(var pairs, let location) = parsed else {
-            throw DataError(location: parsed.location, message: "a study configuration must be a mapping of fields, not '\(parsed.text)'")
+            throw DataError(location: parsed.location, message: "a study configuration must be a mapping of fields, not \(Excerpt.quoted(parsed.text))")
         }
         var presetTree: ConfigurationValue? = nil
         if let k = pairs.firstIndex(where: { $0.key == "preset" }) {
@@ -106,7 +106,7 @@ public struct StudyConfiguration: Sendable {
                 throw DataError(location: pairs[k].value.location, message: "field 'preset' must be a preset name (\(known))")
             }
             guard let presetText = SimulationPresets.text(named: name) else {
-                throw DataError(location: presetLocation, message: "field 'preset': unknown preset '\(name)' (\(known))")
+                throw DataError(location: presetLocation, message: "field 'preset': unknown preset \(Excerpt.quoted(name)) (\(known))")
             }
             presetTree = try ConfigurationValue.parse(presetText, source: "preset \(name)")
             pairs.remove(at: k)
@@ -133,7 +133,7 @@ public struct StudyConfiguration: Sendable {
         }
         return try pairs.map { path, values in
             let components = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-            func fail(_ message: String) -> DataError { DataError(location: values.location, message: "grid factor '\(path)': \(message)") }
+            func fail(_ message: String) -> DataError { DataError(location: values.location, message: "grid factor \(Excerpt.quoted(path)): \(message)") }
             guard let existing = child(of: base, at: components) else {
                 throw fail("no such field (vary a field of the configuration, e.g. patients, sessions.mean, distress.rupture_effect.patient, analysis.criterion)")
             }

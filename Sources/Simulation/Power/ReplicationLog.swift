@@ -159,7 +159,7 @@ public enum ReplicationLog {
 
     /// A CSV field, quoted when it holds a comma, a quote or starts or ends with a space.
     static func csvField(_ s: String) -> String {
-        s.contains(where: { $0 == "," || $0 == "\"" }) || s.first == " " || s.last == " "
+        s.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || s.first == " " || s.last == " "
             ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 
