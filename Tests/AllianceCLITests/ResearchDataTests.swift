@@ -166,4 +166,21 @@ import Tabular
         #expect(out.status == 0)
         #expect(out.standardError == "alliance: no column alliance_patient in d.csv: patient-rated ruptures skipped; rename with --columns alliance_patient=NAME\n")
     }
+
+    /// Simulated SPSS data and observer session variables carry variable labels of their own.
+    @Test func writtenVariablesHaveLabels() throws {
+        let root = CommandRunner.repositoryRoot.path
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(try CommandRunner.run(["simulate", "--preset", "default", "--seed", "1", "--out", "s.sav", "--truth"], in: dir).status == 0)
+        let simulated = try SessionFile.read(path: dir.appendingPathComponent("s.sav").path).table
+        #expect(simulated.metadata["alliance_patient"]?.label == "Patient-rated alliance (simulated)")
+        #expect(simulated.metadata["true_rupture_patient"]?.valueLabels.map(\.label) == ["No", "Yes"])
+        #expect(simulated.metadata["patient"]?.measure == .nominal)
+        let out = try CommandRunner.run(["sequences", "\(root)/datasets/coded-sessions-synthetic.csv", "--codebook",
+                                         "\(root)/datasets/coded-sessions-codebook.yaml", "--permutations", "0", "--sessions-out", "o.dta"], in: dir)
+        #expect(out.status == 0)
+        let observer = try SessionFile.read(path: dir.appendingPathComponent("o.dta").path).table
+        #expect(observer.metadata["rupture_observer"]?.label == "Observer: rupture in the session")
+    }
 }
