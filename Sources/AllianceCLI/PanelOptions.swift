@@ -25,7 +25,7 @@ struct FileReadingOptions: ParsableArguments {
                                valueName: "mark"))
     var decimal: String?
 
-    @Option(help: ArgumentHelp("Codes that mean a missing value, separated by commas (e.g. 99,-99,NA). They apply to every column except the patient, therapist and session identifiers.",
+    @Option(help: ArgumentHelp("Codes that mean a missing value, separated by commas (e.g. 99,-99,NA), in every column (in session data, not in the patient, therapist and session identifiers).",
                                valueName: "codes"))
     var na: [String] = []
 

@@ -44,6 +44,8 @@ struct SequencesCommand: ParsableCommand {
                                valueName: "role=column,..."))
     var columns: [String] = []
 
+    @OptionGroup var reading: FileReadingOptions
+
     @Option(help: "Permutations for the transitions' p-values (0 for none).")
     var permutations: Int = 9999
 
@@ -68,8 +70,6 @@ struct SequencesCommand: ParsableCommand {
             throw ValidationError("--sessions-out: unknown file type for '\(path)' (use \(TableFile.writableList))")
         }
     }
-
-    @OptionGroup var reading: FileReadingOptions
 
     func run() throws {
         let inputs = [events, codebook]
