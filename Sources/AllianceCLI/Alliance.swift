@@ -53,8 +53,14 @@ enum ExitStatus {
         String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
     }
 
+    /// The longest message printed: messages quote at most an excerpt of the input, and this
+    /// guards the line's length whatever a library put in it.
+    static let longestMessage = 1_000
+
     static func printError(_ message: String) {
-        let line = "alliance: " + message.replacingOccurrences(of: "\n", with: " ") + "\n"
+        var text = message.replacingOccurrences(of: "\n", with: " ")
+        if text.count > longestMessage { text = String(text.prefix(longestMessage)) + "… (\(text.count) characters)" }
+        let line = "alliance: " + text + "\n"
         FileHandle.standardError.write(Data(line.utf8))
     }
 }

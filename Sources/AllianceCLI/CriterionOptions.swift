@@ -1,5 +1,6 @@
 import ArgumentParser
 import Ruptures
+import Tabular
 
 /// The rupture criterion: a preset and the options that override its parameters, shared by
 /// `alliance ruptures` and `alliance replicate`.
@@ -8,13 +9,13 @@ struct CriterionOptions: ParsableArguments {
     var criterion: String = "drop"
 
     @Option(help: "The criterion's amount: points (drop), k (SD criteria), z (rci, sudden-loss).")
-    var threshold: Double?
+    var threshold: DecimalArgument?
 
     @Option(help: "Repair rule: return (regain the pre-rupture level) or rise (rise by the threshold).")
     var repair: CriterionOverrides.Repair?
 
     @Option(help: "With --repair return: count a rating within this many points of the pre-rupture level as regaining it.")
-    var tolerance: Double?
+    var tolerance: DecimalArgument?
 
     @Option(help: "Sessions after the onset within which a repair must come (default: by the end of treatment).")
     var window: Int?
@@ -33,7 +34,7 @@ struct CriterionOptions: ParsableArguments {
 
     /// The preset with the options on top.
     func chosen() throws -> RuptureCriterion {
-        try CriterionOverrides(threshold: threshold, repair: repair, tolerance: tolerance, window: window,
+        try CriterionOverrides(threshold: threshold?.value, repair: repair, tolerance: tolerance?.value, window: window,
                                reference: reference, gaps: gaps).applied(toPreset: criterion)
     }
 }
@@ -41,3 +42,15 @@ struct CriterionOptions: ParsableArguments {
 extension CriterionOverrides.Repair: ExpressibleByArgument {}
 extension RuptureReference: ExpressibleByArgument {}
 extension GapHandling: ExpressibleByArgument {}
+
+/// A number given on the command line, in the decimal syntax of data files (`1.5`, `-2`, `1e-3`):
+/// Swift's own `Double` parsing would also take `0x10` (16), `nan` and `inf`, none of which a user
+/// means as a threshold.
+struct DecimalArgument: ExpressibleByArgument {
+    let value: Double
+
+    init?(argument: String) {
+        guard let v = DecimalText.value(of: argument) else { return nil }
+        value = v
+    }
+}

@@ -52,6 +52,8 @@ struct FitCommand: ParsableCommand {
     @Option(name: .long, help: "Threads for the derivative computations (default: all cores).")
     var threads: Int?
 
+    @OptionGroup var reading: FileReadingOptions
+
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     }
@@ -59,7 +61,8 @@ struct FitCommand: ParsableCommand {
     func run() throws {
         let clock = ContinuousClock()
         let readStart = clock.now
-        let table = try TableFile.read(data)
+        for path in [ranef, fitted, out].compactMap({ $0 }) { try OutputFile.check(path, protecting: [data]) }
+        let table = try TableFile.read(data, options: try reading.readingOptions())
         let readSeconds = (clock.now - readStart).components
         let model = try LinearMixedModel(formula: formula, data: table, method: ml ? .ml : .reml)
         if let threads { model.threads = threads }
@@ -94,9 +97,9 @@ struct FitCommand: ParsableCommand {
             output = tables.map { $0.rendered(as: format.tableFormat!) }.joined(separator: "\n")
         }
 
-        if let ranef { try OutputFile.write(ConditionalModesFile.csv(fit), to: ranef) }
-        if let fitted { try OutputFile.write(FittedValuesFile.csv(fit, rowCount: table.rowCount), to: fitted) }
-        if let out { try OutputFile.write(output, to: out) } else { print(output, terminator: "") }
+        if let ranef { try OutputFile.write(ConditionalModesFile.csv(fit), to: ranef, protecting: [data]) }
+        if let fitted { try OutputFile.write(FittedValuesFile.csv(fit, rowCount: table.rowCount), to: fitted, protecting: [data]) }
+        if let out { try OutputFile.write(output, to: out, protecting: [data]) } else { print(output, terminator: "") }
     }
 }
 
@@ -142,7 +145,7 @@ enum FittedValuesFile {
 
 /// A CSV field, quoted when it has to be.
 func csvField(_ s: String) -> String {
-    s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    s.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
 }
 
 /// A bad combination of options or inputs found while running a command.

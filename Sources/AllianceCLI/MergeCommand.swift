@@ -29,12 +29,13 @@ struct MergeCommand: ParsableCommand {
     }
 
     func run() throws {
+        for path in [out, outputs.curve, outputs.replications].compactMap({ $0 }) { try OutputFile.check(path, protecting: shards) }
         let (study, records) = try Self.combine(shards)
         let curveFactor = try outputs.curve.map { _ in try PowerCurve.xFactor(of: study.configuration, requested: outputs.curveFactor) }
         let report = PowerReport(study: study, records: records)
         for file in try report.files(out: out, format: PowerReport.format(outputs.format, out: out), curve: outputs.curve,
                                      curveFactor: curveFactor, replications: outputs.replications) {
-            try OutputFile.write(file.contents, to: file.path)
+            try OutputFile.write(file.contents, to: file.path, protecting: shards)
         }
     }
 

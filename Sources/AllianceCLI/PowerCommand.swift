@@ -57,8 +57,11 @@ struct PowerCommand: ParsableCommand {
         guard let reps else { throw ValidationError("--reps is required") }
         guard reps >= 1 else { throw ValidationError("--reps must be at least 1") }
         guard seed != nil else { throw ValidationError("--seed is required") }
-        guard out != nil else { throw ValidationError("--out is required") }
+        guard let out else { throw ValidationError("--out is required") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if outputs.format == nil, !PowerReport.knownExtensions.contains(URL(fileURLWithPath: out).pathExtension.lowercased()) {
+            throw ValidationError("--out: unknown file type for '\(out)' (use .txt, .md, .tex, .csv or .json, or give --format)")
+        }
     }
 
     func run() throws {
@@ -73,8 +76,10 @@ struct PowerCommand: ParsableCommand {
         if let shard, outputs.format != nil || outputs.curve != nil || outputs.replications != nil {
             throw CommandInputError("--shard \(shard): --out receives the shard's replications; --format, --curve and --replications belong to 'alliance merge'")
         }
-        // A bad curve request fails now, not after the study.
+        // A bad curve request or an output that cannot be written fails now, not after the study.
         let curveFactor = try outputs.curve.map { _ in try PowerCurve.xFactor(of: configuration, requested: outputs.curveFactor) }
+        let inputs = study.files
+        for path in [out, outputs.curve, outputs.replications].compactMap({ $0 }) { try OutputFile.check(path, protecting: inputs) }
 
         let checkpointFile = try Checkpoint(path: checkpoint ?? out + ".checkpoint", study: power, shard: shard)
         let units = power.units(in: shard)
@@ -89,19 +94,21 @@ struct PowerCommand: ParsableCommand {
             progress.update(counter.increment())
         }
         progress.finish()
-        interruption.cancel()
         done.merge(new) { old, _ in old }
         let records = power.orderedRecords(done)
 
         if let shard {
-            try OutputFile.write(ReplicationLog.header(study: power, shard: shard) + ReplicationLog.lines(records, study: power), to: out)
+            try OutputFile.write(ReplicationLog.header(study: power, shard: shard) + ReplicationLog.lines(records, study: power), to: out,
+                                 protecting: inputs)
         } else {
             let report = PowerReport(study: power, records: records)
             for file in try report.files(out: out, format: PowerReport.format(outputs.format, out: out), curve: outputs.curve,
                                          curveFactor: curveFactor, replications: outputs.replications) {
-                try OutputFile.write(file.contents, to: file.path)
+                try OutputFile.write(file.contents, to: file.path, protecting: inputs)
             }
         }
+        // Interrupted until here (while the outputs are written too), the checkpoint stays.
+        interruption.cancel()
         checkpointFile.remove()
         if !quiet {
             let what = shard.map { "shard \($0): \(units.count) of \(power.units().count) replications" } ?? "\(units.count) replications"
@@ -117,11 +124,12 @@ extension PowerCommand {
             ?? ProcessInfo.processInfo.activeProcessorCount
     }
 
-    /// On Ctrl-C (SIGINT) or SIGTERM: say where the completed replications are and how to resume,
-    /// then exit with 128 + the signal. (Appends are whole lines; a line cut off by the exit is
-    /// ignored when the checkpoint is read again.)
+    /// On Ctrl-C (SIGINT), SIGTERM or SIGHUP (the terminal closed): say where the completed
+    /// replications are and how to resume, then exit with 128 + the signal. (Appends are whole
+    /// lines; a line cut off by the exit is ignored when the checkpoint is read again; an output
+    /// being written stays as it was, its temporary file is removed by the next run.)
     static func onInterrupt(checkpoint: String) -> SignalHandlers {
-        let sources = [SIGINT, SIGTERM].map { signalNumber in
+        let sources = [SIGINT, SIGTERM, SIGHUP].map { signalNumber in
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler {
@@ -143,6 +151,7 @@ struct SignalHandlers {
         for source in sources { source.cancel() }
         signal(SIGINT, SIG_DFL)
         signal(SIGTERM, SIG_DFL)
+        signal(SIGHUP, SIG_DFL)
     }
 }
 

@@ -25,6 +25,9 @@ struct PowerReport {
         return table.rendered(as: tableFormat)
     }
 
+    /// The extensions `--out` may have without `--format`.
+    static let knownExtensions = ["txt", "md", "markdown", "tex", "csv", "json"]
+
     /// The format named by `--format`, else by the extension of `out` (.md, .tex, .csv, .json),
     /// else text.
     static func format(_ chosen: OutputFormat?, out: String) -> OutputFormat {

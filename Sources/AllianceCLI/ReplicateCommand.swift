@@ -56,7 +56,10 @@ struct ReplicateCommand: ParsableCommand {
         // The bundled data come with their codebook (scales), whichever way they are named.
         let bundled = BundledDataset.isBundled(path)
         let defaultCodebook = bundled ? BundledDataset.codebook(for: path) : nil
+        let inputs = [path] + reading.files + (defaultCodebook.map { [$0] } ?? [])
+        if let out { try OutputFolder.check(out) }
         let panel = try reading.loadPanel(path: path, defaultCodebook: defaultCodebook)
+        RupturesCommand.warnAboutMissingRaters(in: panel)
         let progress = quiet ? AnalysisProgress.silent : Self.terminalProgress()
         let analysis = try ReplicationAnalysis(panel: panel, criterion: criterion, therapists: therapists, progress: progress)
         let report = ReplicationReport(analysis: analysis, dataNote: bundled ? BundledDataset.note : nil)
@@ -66,7 +69,7 @@ struct ReplicateCommand: ParsableCommand {
         if let out {
             let files = try report.files()
             progress.step("writing \(files.count) files to \(out)")
-            try OutputFolder.write(files, to: out)
+            try OutputFolder.write(files, to: out, protecting: inputs)
         }
         print(printed, terminator: "")
     }

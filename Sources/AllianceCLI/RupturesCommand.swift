@@ -15,6 +15,11 @@ struct RupturesCommand: ParsableCommand {
         Criteria: drop (points), rci (reliable change), stiles-2sd, strauss-1sd, gumz, sudden-loss. \
         Each is documented with its source and assumptions in docs/METHODS.md. --threshold overrides \
         the preset's amount: points for drop, k for the SD criteria, z for rci and sudden-loss.
+
+        --out DIR writes each table as CSV (one table per file, one header row, raw numbers), the \
+        episode table (episodes.csv) and ruptures.json. --annotate writes the data with the \
+        indicators added; an SPSS or Stata file keeps every variable's labels, value labels, \
+        missing values and formats.
         """)
 
     @OptionGroup var input: PanelOptions
@@ -27,18 +32,21 @@ struct RupturesCommand: ParsableCommand {
     @Option(help: "Output format: text, markdown, latex, csv or json.")
     var format: OutputFormat = .text
 
-    @Option(help: ArgumentHelp("Write the data with rupture_<rater>, repair_<rater> and class_<rater> added (.csv, .sav or .dta).", valueName: "file"))
+    @Option(help: ArgumentHelp("Write the data with rupture_<rater>, repair_<rater> and class_<rater> added (.csv, .sav, .zsav, .por or .dta).", valueName: "file"))
     var annotate: String?
 
     @Option(help: ArgumentHelp("Write the episode table (.csv).", valueName: "file"))
     var episodes: String?
 
+    @Option(help: ArgumentHelp("Also write every table as CSV, the episodes and the JSON into this folder.", valueName: "dir"))
+    var out: String?
+
     @Flag(help: "Leave out the sensitivity table (every criterion side by side).")
     var noSensitivity = false
 
     func validate() throws {
-        if let path = annotate, !["csv", "sav", "dta"].contains(Self.fileExtension(path)) {
-            throw ValidationError("--annotate: unknown file type for '\(path)' (use .csv, .sav or .dta)")
+        if let path = annotate, !TableFile.isWritable(path) {
+            throw ValidationError("--annotate: unknown file type for '\(path)' (use \(TableFile.writableList))")
         }
         if let path = episodes, Self.fileExtension(path) != "csv" {
             throw ValidationError("--episodes: the episode table is written as .csv, not '\(path)'")
@@ -48,25 +56,48 @@ struct RupturesCommand: ParsableCommand {
     static func fileExtension(_ path: String) -> String { URL(fileURLWithPath: path).pathExtension.lowercased() }
 
     func run() throws {
+        let inputs = input.files
+        // Outputs that cannot be written are found before any work is done.
+        for path in [annotate, episodes].compactMap({ $0 }) { try OutputFile.check(path, protecting: inputs) }
+        if let out { try OutputFolder.check(out) }
         let chosen = try criterionOptions.chosen()
         let panel = try input.loadPanel()
-        let raters = try rater.isEmpty ? Rater.allianceRaters(in: panel) : rater.map { try Rater.named($0, in: panel) }
-        guard !raters.isEmpty else {
-            throw DataError(source: panel.source, message: "no alliance ratings: expected a column 'alliance_patient' or 'alliance_therapist' (rename with --columns, or name a column with --rater)")
-        }
+        let raters = try rater.isEmpty ? Self.defaultRaters(in: panel) : rater.map { try Rater.named($0, in: panel) }
         let report = try RuptureReport(panel: panel, raters: raters, criterion: chosen, sensitivity: !noSensitivity)
 
         // Everything is computed before anything is written.
+        let tables = RuptureTables.all(report)
+        let json = try JSONOutput.string(report)
+        let episodeCSV = DelimitedTextWriter.text(of: try RuptureAnnotation.episodeTable(report))
         var outputs = [(path: String, data: Data)]()
         if let path = annotate { outputs.append((path, try RuptureAnnotation.data(panel: panel, report: report, destination: path))) }
-        if let path = episodes { outputs.append((path, Data(DelimitedTextWriter.text(of: try RuptureAnnotation.episodeTable(report)).utf8))) }
-        let printed: String
-        if let tableFormat = format.tableFormat {
-            printed = RuptureTables.all(report).map { $0.rendered(as: tableFormat) }.joined(separator: "\n")
-        } else {
-            printed = try JSONOutput.string(report)
+        if let path = episodes { outputs.append((path, Data(episodeCSV.utf8))) }
+        let printed = format.tableFormat.map { f in tables.map { $0.rendered(as: f) }.joined(separator: "\n") } ?? json
+        if let out {
+            let files = tables.map { ($0.name + ".csv", $0.rendered(as: .csv)) } + [("episodes.csv", episodeCSV), ("ruptures.json", json)]
+            try OutputFolder.write(files, to: out, protecting: inputs)
         }
-        for output in outputs { try OutputFile.write(output.data, to: output.path) }
+        for output in outputs { try OutputFile.write(output.data, to: output.path, protecting: inputs) }
         print(printed, terminator: "")
+    }
+
+    /// The patient and therapist raters the panel has; a missing one is named on standard error,
+    /// so that a misspelt column is not silently left out, and none is an error.
+    static func defaultRaters(in panel: Panel) throws -> [Rater] {
+        let raters = Rater.allianceRaters(in: panel)
+        guard !raters.isEmpty else {
+            throw DataError(source: panel.source, message: "no alliance ratings: expected a column 'alliance_patient' or 'alliance_therapist' (rename with --columns, or name a column with --rater)")
+        }
+        warnAboutMissingRaters(in: panel)
+        return raters
+    }
+
+    /// Names on standard error each alliance rater the panel lacks, when it has the other.
+    static func warnAboutMissingRaters(in panel: Panel) {
+        let roles = [(PanelRole.alliancePatient, "patient"), (.allianceTherapist, "therapist")]
+        guard roles.contains(where: { panel.column(for: $0.0) != nil }) else { return }
+        for (role, who) in roles where panel.column(for: role) == nil {
+            ExitStatus.printError("no column \(role.rawValue) in \(panel.source): \(who)-rated ruptures skipped; rename with --columns \(role.rawValue)=NAME")
+        }
     }
 }

@@ -17,15 +17,16 @@ enum SequenceTables {
     static func sample(_ r: SequenceReport) -> Table {
         let coded = r.coded
         var t = Table(title: "Coded sessions", name: "coded-sessions", columns: [TableColumn("", alignment: .left), TableColumn("Value")])
+        t.csvLayout = .statisticsInRows(observation: nil, keys: [])
         let perSession = Descriptives(coded.sessions.map { Double($0.events.count) })
-        t.append([.text("Patients, n"), .integer(coded.patientIDs.count)])
-        t.append([.text("Sessions, n"), .integer(coded.sessions.count)])
-        t.append([.text("Events, n"), .integer(coded.eventCount)])
-        t.append([.text("Events per session, M"), number(perSession.mean)])
-        t.append([.text("Events per session, SD"), number(perSession.standardDeviation)])
-        t.append([.text("Events per session, range"), PanelDescriptionTables.range(perSession, decimals: 0)])
-        t.append([.text("Rupture episodes, n"), .integer(r.episodes.count)])
-        t.append([.text("Resolved episodes, n"), .integer(r.moves.resolvedEpisodes)])
+        t.appendStatistic("Patients, n", key: "patients", [.integer(coded.patientIDs.count)])
+        t.appendStatistic("Sessions, n", key: "sessions", [.integer(coded.sessions.count)])
+        t.appendStatistic("Events, n", key: "events", [.integer(coded.eventCount)])
+        t.appendStatistic("Events per session, M", key: "events_per_session_mean", [number(perSession.mean)])
+        t.appendStatistic("Events per session, SD", key: "events_per_session_sd", [number(perSession.standardDeviation)])
+        t.appendStatistic("Events per session, range", key: "events_per_session", [PanelDescriptionTables.range(perSession, decimals: 0)])
+        t.appendStatistic("Rupture episodes, n", key: "episodes", [.integer(r.episodes.count)])
+        t.appendStatistic("Resolved episodes, n", key: "episodes_resolved", [.integer(r.moves.resolvedEpisodes)])
         t.notes = ["Events as coded by the observer (\(coded.source)), codes and categories from \(coded.codebook.source)."]
         return t
     }

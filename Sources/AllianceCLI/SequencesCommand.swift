@@ -44,6 +44,8 @@ struct SequencesCommand: ParsableCommand {
                                valueName: "role=column,..."))
     var columns: [String] = []
 
+    @OptionGroup var reading: FileReadingOptions
+
     @Option(help: "Permutations for the transitions' p-values (0 for none).")
     var permutations: Int = 9999
 
@@ -64,17 +66,22 @@ struct SequencesCommand: ParsableCommand {
         if permutations < 0 || permutations > 1_000_000 {
             throw ValidationError("--permutations must be from 0 to 1,000,000, not \(permutations)")
         }
-        if let path = sessionsOut, !["csv", "sav", "dta"].contains(RupturesCommand.fileExtension(path)) {
-            throw ValidationError("--sessions-out: unknown file type for '\(path)' (use .csv, .sav or .dta)")
+        if let path = sessionsOut, !TableFile.isWritable(path) {
+            throw ValidationError("--sessions-out: unknown file type for '\(path)' (use \(TableFile.writableList))")
         }
     }
 
     func run() throws {
+        let inputs = [events, codebook]
+        if let path = sessionsOut { try OutputFile.check(path, protecting: inputs) }
+        if let out { try OutputFolder.check(out) }
         let book = try EventCodebook(path: codebook)
         var mapping = book.columns
         for spec in columns { try mapping.apply(specification: spec) }
         let stageModel = try model.map { try StageModel(specification: $0, codebook: book) } ?? book.model
-        let coded = try CodedSessions.read(path: events, codebook: book, columns: mapping)
+        var options = try reading.readingOptions()
+        options.missingCodes.exemptColumns.formUnion([EventRole.patient, .session].map { mapping[$0] })
+        let coded = try CodedSessions.read(path: events, codebook: book, columns: mapping, options: options)
         let report = SequenceReport(coded: coded, unit: unit, lag: lag, permutations: permutations, seed: seed, model: stageModel)
         guard report.pooled.total > 0 else {
             let longest = coded.sessions.map(\.events.count).max() ?? 0
@@ -95,8 +102,8 @@ struct SequencesCommand: ParsableCommand {
         }
         let printed = format.tableFormat.map { f in tables.map { $0.rendered(as: f) }.joined(separator: "\n") } ?? json
         // The folder appears whole or not at all (OutputFolder); the session file is atomic.
-        if let out { try OutputFolder.write(folder, to: out) }
-        if let (path, data) = sessionsFile { try OutputFile.write(data, to: path) }
+        if let out { try OutputFolder.write(folder, to: out, protecting: inputs) }
+        if let (path, data) = sessionsFile { try OutputFile.write(data, to: path, protecting: inputs) }
         print(printed, terminator: "")
     }
 }

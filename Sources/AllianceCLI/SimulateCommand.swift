@@ -41,8 +41,8 @@ struct SimulateCommand: ParsableCommand {
         if study.printConfig { return }
         guard seed != nil else { throw ValidationError("--seed is required") }
         guard let out else { throw ValidationError("--out is required") }
-        guard SessionFileFormat(path: out) != nil, !["tsv", "txt", "zsav"].contains(URL(fileURLWithPath: out).pathExtension.lowercased()) else {
-            throw ValidationError("--out: unknown file type for '\(out)' (use .csv, .sav or .dta)")
+        guard TableFile.isWritable(out) else {
+            throw ValidationError("--out: unknown file type for '\(out)' (use \(TableFile.writableList))")
         }
         guard cell >= 1 else { throw ValidationError("--cell must be at least 1") }
         guard replication >= 1 else { throw ValidationError("--replication must be at least 1") }
@@ -55,6 +55,7 @@ struct SimulateCommand: ParsableCommand {
             return
         }
         guard let seed, let out else { return }
+        try OutputFile.check(out, protecting: study.files)
         guard cell <= configuration.cells.count else {
             throw CommandInputError("--cell \(cell): the study has \(configuration.cells.count) cell\(configuration.cells.count == 1 ? "" : "s")")
         }
@@ -64,13 +65,7 @@ struct SimulateCommand: ParsableCommand {
             throw CommandInputError("\(study.name): the design gave no observed session with seed \(seed) (every session missed?)")
         }
         let table = truth ? try sample.tableWithTrueEvents() : sample.table
-        let data: Data
-        switch SessionFileFormat(path: out) {
-        case .spss?: data = try StatisticalFileWriter.data(for: SessionFile(table: table), format: .spss, destination: out)
-        case .stata?: data = try StatisticalFileWriter.data(for: SessionFile(table: table), format: .stata, destination: out)
-        default: data = Data(DelimitedTextWriter.text(of: table).utf8)
-        }
-        try OutputFile.write(data, to: out)
+        try OutputFile.write(try TableFile.data(for: SessionFile(table: table), destination: out), to: out, protecting: study.files)
         var patients = 0
         if case .numeric(let ids)? = sample.table["patient"] { patients = Set(ids).count }
         let factors = zip(configuration.grid.factors, chosen.factorValues).map { "\($0.path) = \($1)" }

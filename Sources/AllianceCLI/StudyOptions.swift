@@ -26,6 +26,9 @@ struct StudyOptions: ParsableArguments {
         return try StudyConfiguration(path: config ?? "")
     }
 
+    /// The configuration file, if one is given (an input no output may overwrite).
+    var files: [String] { config.map { [$0] } ?? [] }
+
     /// `preset sud-2025` or `configuration study.yaml`, for messages.
     var name: String { preset.map { "preset \($0)" } ?? "configuration \(config ?? "")" }
 }

@@ -41,6 +41,8 @@ public enum CellFormatting {
         case .bounded(let v, let d): return withoutLeadingZero(fixed(v, decimals: d))
         case .percent(let v, let d): return fixed(v, decimals: d) + "%"
         case .interval(let lo, let hi, let d): return "[\(fixed(lo, decimals: d)), \(fixed(hi, decimals: d))]"
+        case .countAndPercent(let n, let percent, let d): return "\(n) (\(fixed(percent, decimals: d))%)"
+        case .range(let lo, let hi, let d): return "\(fixed(lo, decimals: d))–\(fixed(hi, decimals: d))"
         case .empty: return ""
         }
     }

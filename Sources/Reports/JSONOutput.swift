@@ -12,7 +12,22 @@ public enum JSONOutput {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .throw
-        let data = try encoder.encode(value)
+        let data: Data
+        do {
+            data = try encoder.encode(value)
+        } catch EncodingError.invalidValue(let bad, let context) {
+            let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? "." + $0.stringValue }.joined()
+            throw NonFiniteResultError(path: path.hasPrefix(".") ? String(path.dropFirst()) : path, value: "\(bad)")
+        }
         return String(decoding: data, as: UTF8.self) + "\n"
     }
+}
+
+/// A result that is not a finite number where JSON needs one: a computation that failed without
+/// saying so (exit status 1, never a half-written file).
+public struct NonFiniteResultError: Error, CustomStringConvertible {
+    public let path: String
+    public let value: String
+
+    public var description: String { "the result \(path) is not a finite number (\(value)); nothing was written" }
 }

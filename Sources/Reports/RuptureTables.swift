@@ -39,40 +39,42 @@ public enum RuptureTables {
     public static func summary(_ report: RuptureReport) -> Table {
         let raters = report.raters
         var t = Table(title: "Table 1. Ruptures and repairs by rater (criterion: \(report.criterion.name))", name: "ruptures",
-                      columns: [TableColumn("", alignment: .left)] + raters.map { TableColumn(Rater(name: $0.rater, column: $0.column).heading) })
-        func row(_ label: String, _ cell: (RaterSummary) -> Cell) { t.append([.text(label)] + raters.map(cell)) }
+                      columns: [TableColumn("", alignment: .left)]
+                        + raters.map { TableColumn(Rater(name: $0.rater, column: $0.column).heading, key: $0.rater) })
+        t.csvLayout = .statisticsInRows(observation: "rater", keys: [])
+        func row(_ label: String, _ key: String, _ cell: (RaterSummary) -> Cell) { t.appendStatistic(label, key: key, raters.map(cell)) }
         func number(_ v: Double?, _ d: Int = 2) -> Cell { v.map { .number($0, decimals: d) } ?? .empty }
         func percent(_ v: Double?) -> Cell { v.map { .percent(100 * $0, decimals: 1) } ?? .empty }
-        row("Patients judged, n") { .integer($0.patients) }
-        row("Patients not judged (too few ratings), n") { .integer($0.patientsNotJudged) }
-        row("Patients with >= 1 rupture, n") { .integer($0.patientsWithRupture) }
-        row("Patients with >= 1 rupture, %") { percent($0.prevalence) }
-        row("  95% CI, %") { s in s.prevalenceCI.map { .interval(100 * $0.lower, 100 * $0.upper, decimals: 1) } ?? .empty }
-        row("Ruptures, n") { .integer($0.ruptures) }
-        row("Ruptures per patient, M") { number($0.rupturesPerPatient.mean) }
-        row("Ruptures per patient, SD") { number($0.rupturesPerPatient.standardDeviation) }
-        row("Ruptures per patient, Mdn") { number($0.rupturesPerPatient.median, 1) }
-        row("Ruptures per patient, range") { s in
+        row("Patients judged, n", "patients_judged") { .integer($0.patients) }
+        row("Patients not judged (too few ratings), n", "patients_not_judged") { .integer($0.patientsNotJudged) }
+        row("Patients with >= 1 rupture, n", "patients_with_rupture") { .integer($0.patientsWithRupture) }
+        row("Patients with >= 1 rupture, %", "patients_with_rupture_percent") { percent($0.prevalence) }
+        row("  95% CI, %", "patients_with_rupture_percent_ci") { s in s.prevalenceCI.map { .interval(100 * $0.lower, 100 * $0.upper, decimals: 1) } ?? .empty }
+        row("Ruptures, n", "ruptures") { .integer($0.ruptures) }
+        row("Ruptures per patient, M", "ruptures_per_patient_mean") { number($0.rupturesPerPatient.mean) }
+        row("Ruptures per patient, SD", "ruptures_per_patient_sd") { number($0.rupturesPerPatient.standardDeviation) }
+        row("Ruptures per patient, Mdn", "ruptures_per_patient_median") { number($0.rupturesPerPatient.median, 1) }
+        row("Ruptures per patient, range", "ruptures_per_patient") { s in
             guard let lo = s.rupturesPerPatient.minimum, let hi = s.rupturesPerPatient.maximum else { return .empty }
-            return .text("\(Int(lo))–\(Int(hi))")
+            return .range(lo, hi, decimals: 0)
         }
-        row("Repairs, n") { .integer($0.repairs) }
-        row("Ruptures repaired, %") { percent($0.repairedShare) }
-        row("Patients with >= 1 repair, n") { .integer($0.patientsWithRepair) }
-        row("Session of first rupture, M") { number($0.firstRuptureSession.mean) }
-        row("Session of first rupture, SD") { number($0.firstRuptureSession.standardDeviation) }
-        row("Magnitude (points), M") { number($0.magnitude.mean) }
-        row("Magnitude (points), SD") { number($0.magnitude.standardDeviation) }
-        row("Sessions at ceiling, %") { percent($0.ceilingShare) }
+        row("Repairs, n", "repairs") { .integer($0.repairs) }
+        row("Ruptures repaired, %", "ruptures_repaired_percent") { percent($0.repairedShare) }
+        row("Patients with >= 1 repair, n", "patients_with_repair") { .integer($0.patientsWithRepair) }
+        row("Session of first rupture, M", "first_rupture_session_mean") { number($0.firstRuptureSession.mean) }
+        row("Session of first rupture, SD", "first_rupture_session_sd") { number($0.firstRuptureSession.standardDeviation) }
+        row("Magnitude (points), M", "magnitude_mean") { number($0.magnitude.mean) }
+        row("Magnitude (points), SD", "magnitude_sd") { number($0.magnitude.standardDeviation) }
+        row("Sessions at ceiling, %", "sessions_at_ceiling_percent") { percent($0.ceilingShare) }
         for c in PatientClass.allCases {
             let label = c == .rupture ? "Rupture (unrepaired)" : c.rawValue
-            row("Class \(label), n (%)") { s in
+            row("Class \(label), n (%)", "class_" + CSVTableRenderer.key(forHeader: c.rawValue)) { s in
                 let n = s.classes[c] ?? 0
-                return .text("\(n) (\(CellFormatting.fixed(s.patients > 0 ? 100 * Double(n) / Double(s.patients) : 0, decimals: 1))%)")
+                return .countAndPercent(n, s.patients > 0 ? 100 * Double(n) / Double(s.patients) : 0, decimals: 1)
             }
         }
         if raters.contains(where: { $0.thresholdPoints != nil }) {
-            row("Threshold (points)") { number($0.thresholdPoints, 3) }
+            row("Threshold (points)", "threshold_points") { number($0.thresholdPoints, 3) }
         }
         t.notes = [
             "Criterion \(report.criterion.name): \(describe(report.criterion)).",
@@ -88,7 +90,7 @@ public enum RuptureTables {
     public static func agreement(_ report: RuptureReport) -> Table {
         var t = Table(title: "Table 2. Agreement between raters on rupture sessions", name: "rupture-agreement", columns: [
             TableColumn("Raters", alignment: .left), TableColumn("Sessions"), TableColumn("Both"), TableColumn("First only"),
-            TableColumn("Second only"), TableColumn("Neither"), TableColumn("Agreement"), TableColumn("κ"),
+            TableColumn("Second only"), TableColumn("Neither"), TableColumn("Agreement", key: "agreement_percent"), TableColumn("κ"),
         ])
         for a in report.agreement {
             t.append([.text(a.raters.joined(separator: " vs. ")), .integer(a.sessions), .integer(a.both), .integer(a.firstOnly),
@@ -105,6 +107,7 @@ public enum RuptureTables {
             TableColumn("Criterion", alignment: .left), TableColumn("Threshold", alignment: .left), TableColumn("Patients judged"),
             TableColumn("With rupture, %"), TableColumn("Ruptures, n"), TableColumn("Repaired, %"),
         ])
+        t.csvSectionKey = "rater"
         var unavailable = [String]()
         for (k, rater) in raters.enumerated() {
             t.appendSection(Rater(name: rater.rater, column: rater.column).heading)

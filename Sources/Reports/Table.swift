@@ -12,6 +12,11 @@ public struct Table: Sendable, Equatable {
     public var rows: [TableRow]
     /// Notes printed under the table ("Note. ...").
     public var notes: [String]
+    /// How the table is laid out as CSV (`CSVTableRenderer`): as displayed, or with its rows of
+    /// statistics turned into columns.
+    public var csvLayout: CSVLayout = .rows
+    /// The CSV column holding each row's section heading (`rater` for a section per rater).
+    public var csvSectionKey = "section"
 
     public init(title: String, name: String, columns: [TableColumn], rows: [TableRow] = [], notes: [String] = []) {
         self.title = title
@@ -27,22 +32,46 @@ public struct Table: Sendable, Equatable {
         rows.append(.cells(cells))
     }
 
+    /// Appends a row of statistics labelled `label`, named `key` in CSV (with
+    /// `csvLayout = .statisticsInRows`).
+    public mutating func appendStatistic(_ label: String, key: String, _ cells: [Cell]) {
+        append([.text(label)] + cells)
+        if case .statisticsInRows(let observation, let keys) = csvLayout {
+            csvLayout = .statisticsInRows(observation: observation, keys: keys + [key])
+        }
+    }
+
     /// Appends a section heading that spans the table ("Patient-rated").
     public mutating func appendSection(_ heading: String) {
         rows.append(.section(heading))
     }
 }
 
+/// How a table becomes CSV, where every column is one variable and every row one observation.
+public enum CSVLayout: Sendable, Equatable {
+    /// One CSV row per table row.
+    case rows
+    /// Each row of cells is one statistic (its label in the first column) and each further column
+    /// one observation (a rater): the CSV has one row per observation, with the observation's key
+    /// under `observation` (no such column when nil), and one column per statistic, named by
+    /// `keys` (one per row of cells, in order; snake_case).
+    case statisticsInRows(observation: String?, keys: [String])
+}
+
 /// A column header and how its cells align.
 public struct TableColumn: Sendable, Equatable {
     public var header: String
     public var alignment: Alignment
+    /// The column's name in CSV (snake_case); nil derives it from the header
+    /// (`CSVTableRenderer.key(forHeader:)`).
+    public var key: String?
 
     public enum Alignment: Sendable, Equatable { case left, right, center }
 
-    public init(_ header: String, alignment: Alignment = .right) {
+    public init(_ header: String, alignment: Alignment = .right, key: String? = nil) {
         self.header = header
         self.alignment = alignment
+        self.key = key
     }
 }
 
@@ -67,6 +96,10 @@ public enum Cell: Sendable, Equatable {
     case percent(Double, decimals: Int)
     /// An interval, `[0.12, 0.45]`.
     case interval(Double, Double, decimals: Int)
+    /// A count and its percentage, `40 (4.9%)`.
+    case countAndPercent(Int, Double, decimals: Int)
+    /// The smallest and largest value, `1.00–7.00`.
+    case range(Double, Double, decimals: Int)
     /// Nothing to show (a dash in text formats, empty in CSV).
     case empty
 }

@@ -132,7 +132,7 @@ struct LaTeXTableRenderer {
     private func cellText(_ cell: Cell) -> String {
         let s = Self.escape(CellFormatting.display(cell))
         switch cell {
-        case .number, .bounded, .percent, .interval, .integer:
+        case .number, .bounded, .percent, .interval, .integer, .countAndPercent, .range:
             return s.replacingOccurrences(of: "-", with: "$-$")
         default:
             return s
@@ -188,28 +188,114 @@ struct LaTeXTableRenderer {
     }
 }
 
-/// CSV: one header row; numbers at full precision; an interval becomes two columns
-/// (`<header> lower`, `<header> upper`); a section heading becomes a `section` column value.
+/// CSV as R's `read.csv` and every other program want it (tidy data, Wickham 2014): one table,
+/// one header row of snake_case names, one observation per row, numbers at full precision and
+/// never a formatted string, missing values empty.
+///
+/// - A cell of two numbers becomes two columns: an interval `<name>_lower`, `<name>_upper`; a
+///   count with its percentage `<name>_n`, `<name>_percent`; a range `<name>_min`, `<name>_max`.
+///   A percentage is the number (52.1 in a `..._percent` column), a p-value and a bounded
+///   quantity their full value.
+/// - Section headings become a column (`Table.csvSectionKey`, `section` unless named).
+/// - A table whose rows are statistics (`CSVLayout.statisticsInRows`) is turned: one row per
+///   observation (rater), one column per statistic.
+/// - Column names are the columns' keys, or snake_case forms of their headers (`With rupture, %`
+///   becomes `with_rupture_percent`, `M` `mean`, `κ` `kappa`).
 struct CSVTableRenderer {
     let table: Table
 
     static func quote(_ s: String) -> String {
-        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+        // Scalars, not characters: "\r\n" is one Character, equal to neither "\r" nor "\n".
+        if s.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
             return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         return s
     }
 
-    func render() -> String {
-        let hasSections = table.rows.contains { if case .section = $0 { return true } else { return false } }
-        // Which columns hold intervals (in any row)?
-        var isInterval = [Bool](repeating: false, count: table.columns.count)
-        for case .cells(let cells) in table.rows {
-            for (j, c) in cells.enumerated() { if case .interval = c { isInterval[j] = true } }
+    /// A header as a snake_case name: words in lower case joined by `_`, statistical symbols
+    /// spelt out. A header that already is a name (`std.error`, `p_value`) stays as it is.
+    static func key(forHeader header: String) -> String {
+        if !header.isEmpty, header.allSatisfy({ ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "_" || $0 == "." }) {
+            return header
         }
-        var header = hasSections ? ["section"] : []
+        let symbols: [String: String] = ["%": " percent ", "κ": " kappa ", "χ²": " chisq ", "χ": " chi ", "≥": " ge ", "≤": " le ",
+                                         "Δ": " delta ", "β": " beta ", "τ": " tau ", "σ": " sigma ", "ρ": " rho ", "²": "2"]
+        // "95% CI" is the interval itself: `ci` (with `_lower` and `_upper`).
+        var text = header.replacingOccurrences(of: #"\d+(\.\d+)?% CI"#, with: "CI", options: .regularExpression)
+        for (symbol, word) in symbols { text = text.replacingOccurrences(of: symbol, with: word) }
+        let words = text.split { !($0.isLetter || $0.isNumber) }.map { String($0).lowercased() }
+        let renamed = words.map { word -> String in
+            switch word {
+            case "m": return "mean"
+            case "mdn": return "median"
+            default: return word
+            }
+        }
+        let name = renamed.joined(separator: "_")
+        guard let first = name.first else { return "label" }
+        return first.isNumber ? "x" + name : name
+    }
+
+    /// The columns one cell kind takes: the suffixes of its two-number forms, or one column.
+    static func parts(_ cell: Cell) -> [String]? {
+        switch cell {
+        case .interval: return ["lower", "upper"]
+        case .countAndPercent: return ["n", "percent"]
+        case .range: return ["min", "max"]
+        default: return nil
+        }
+    }
+
+    /// The values of `cell` for `parts` columns (one value when nil).
+    static func values(_ cell: Cell, parts: [String]?) -> [String] {
+        if let parts {
+            switch cell {
+            case .interval(let lo, let hi, _), .range(let lo, let hi, _): return [CellFormatting.exact(lo), CellFormatting.exact(hi)]
+            case .countAndPercent(let n, let percent, _): return [String(n), CellFormatting.exact(percent)]
+            case .empty: return parts.map { _ in "" }
+            default: return [value(cell)] + parts.dropFirst().map { _ in "" }
+            }
+        }
+        return [value(cell)]
+    }
+
+    static func value(_ cell: Cell) -> String {
+        switch cell {
+        case .text(let s): return s
+        case .number(let v, _), .bounded(let v, _), .pValue(let v), .percent(let v, _): return v.isFinite ? CellFormatting.exact(v) : ""
+        case .integer(let n): return String(n)
+        case .interval(let lo, let hi, _), .range(let lo, let hi, _): return "\(CellFormatting.exact(lo));\(CellFormatting.exact(hi))"
+        case .countAndPercent(let n, _, _): return String(n)
+        case .empty: return ""
+        }
+    }
+
+    /// Expands names by the parts of their cells: `ci` with intervals becomes `ci_lower`, `ci_upper`.
+    static func expanded(_ name: String, _ parts: [String]?) -> [String] {
+        parts.map { $0.map { name + "_" + $0 } } ?? [name]
+    }
+
+    func render() -> String {
+        switch table.csvLayout {
+        case .rows: return renderRows()
+        case .statisticsInRows(let observation, let keys): return renderTurned(observation: observation, keys: keys)
+        }
+    }
+
+    private var cellRows: [[Cell]] {
+        table.rows.compactMap { if case .cells(let cells) = $0 { return cells } else { return nil } }
+    }
+
+    private func renderRows() -> String {
+        let hasSections = table.rows.contains { if case .section = $0 { return true } else { return false } }
+        // A column whose cells (any row) are two-number cells takes two columns.
+        var parts = [[String]?](repeating: nil, count: table.columns.count)
+        for cells in cellRows {
+            for (j, c) in cells.enumerated() where parts[j] == nil { parts[j] = Self.parts(c) }
+        }
+        var header = hasSections ? [table.csvSectionKey] : []
         for (j, column) in table.columns.enumerated() {
-            if isInterval[j] { header += [column.header + " lower", column.header + " upper"] } else { header.append(column.header) }
+            header += Self.expanded(column.key ?? Self.key(forHeader: column.header), parts[j])
         }
         var lines = [header.map(Self.quote).joined(separator: ",")]
         var section = ""
@@ -218,31 +304,26 @@ struct CSVTableRenderer {
             case .section(let heading): section = heading
             case .cells(let cells):
                 var fields = hasSections ? [section] : []
-                for (j, cell) in cells.enumerated() {
-                    if isInterval[j] {
-                        if case .interval(let lo, let hi, _) = cell {
-                            fields += [CellFormatting.exact(lo), CellFormatting.exact(hi)]
-                        } else {
-                            fields += ["", ""]
-                        }
-                    } else {
-                        fields.append(value(cell))
-                    }
-                }
+                for (j, cell) in cells.enumerated() { fields += Self.values(cell, parts: parts[j]) }
                 lines.append(fields.map(Self.quote).joined(separator: ","))
             }
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    private func value(_ cell: Cell) -> String {
-        switch cell {
-        case .text(let s): return s
-        case .number(let v, _), .bounded(let v, _), .pValue(let v): return CellFormatting.exact(v)
-        case .percent(let v, _): return CellFormatting.exact(v)
-        case .integer(let n): return String(n)
-        case .interval(let lo, let hi, _): return "\(CellFormatting.exact(lo));\(CellFormatting.exact(hi))"
-        case .empty: return ""
+    private func renderTurned(observation: String?, keys: [String]) -> String {
+        let rows = cellRows
+        precondition(keys.count == rows.count, "table \(table.name): \(keys.count) CSV keys for \(rows.count) rows")
+        let observations = Array(table.columns.indices.dropFirst())
+        let parts = rows.map { cells in observations.lazy.compactMap { Self.parts(cells[$0]) }.first }
+        var header = observation.map { [$0] } ?? []
+        for (k, key) in keys.enumerated() { header += Self.expanded(key, parts[k]) }
+        var lines = [header.map(Self.quote).joined(separator: ",")]
+        for j in observations {
+            var fields = observation.map { _ in [table.columns[j].key ?? Self.key(forHeader: table.columns[j].header)] } ?? []
+            for (k, cells) in rows.enumerated() { fields += Self.values(cells[j], parts: parts[k]) }
+            lines.append(fields.map(Self.quote).joined(separator: ","))
         }
+        return lines.joined(separator: "\n") + "\n"
     }
 }

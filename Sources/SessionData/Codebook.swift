@@ -8,6 +8,7 @@ import Yams
 /// columns:              # optional: role: column name in the file
 ///   patient: id
 ///   session: sess
+/// factors: [site]       # optional: value-labelled numeric columns read as factors of their labels
 /// scales:               # keyed by role or column name
 ///   alliance_patient:
 ///     range: [1, 7]
@@ -25,6 +26,9 @@ public struct Codebook: Sendable, Equatable {
     public var columns = ColumnMapping()
     /// Scales by role or column name, as written in the file.
     public var scales: [String: RatingScale] = [:]
+    /// Numeric columns with value labels to read as factors whose levels are the labels (a labelled
+    /// column is otherwise its numbers).
+    public var factors: [String] = []
 
     public init() {}
 
@@ -38,7 +42,13 @@ public struct Codebook: Sendable, Equatable {
         self.init()
         let reader = CodebookNodeReader(source: source)
         let root = try reader.root(of: text)
-        let top = try reader.mapping(root, what: "the codebook", keys: ["columns", "scales"])
+        let top = try reader.mapping(root, what: "the codebook", keys: ["columns", "scales", "factors"])
+        if let factorsNode = top["factors"] {
+            guard case .sequence(let items) = factorsNode else {
+                throw reader.error(at: factorsNode, "'factors' must be a list of column names, e.g. [site, clinician]")
+            }
+            factors = try items.map { try reader.string($0, what: "an entry of 'factors'") }
+        }
         if let columnsNode = top["columns"] {
             for (key, value) in try reader.pairs(columnsNode, what: "'columns'") {
                 guard let role = PanelRole(rawValue: key.name) else {

@@ -12,14 +12,23 @@ public struct CodebookNodeReader: Sendable {
         self.source = source
     }
 
-    /// The text of the codebook file at `path` (UTF-8).
+    /// The largest codebook or configuration file read (a real one has a few kilobytes).
+    public static let maximumBytes = 4 << 20
+
+    /// The text of the codebook (or configuration) file at `path` (UTF-8, at most `maximumBytes`).
     public static func text(ofFile path: String) throws -> String {
-        do {
-            return try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read as UTF-8 text" : "no such file"
-            throw DataError(source: path, message: reason)
+        try ReadableFile.check(path)
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        guard size <= maximumBytes else {
+            throw DataError(source: path, message: "is \(size) bytes; a codebook or configuration has at most \(maximumBytes) (4 MiB)")
         }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DataError(source: path, message: ReadableFile.reason(readingFailedAt: path))
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw DataError(source: path, message: "is not UTF-8 text (save it as UTF-8)")
+        }
+        return text
     }
 
     /// The top node of `text`; an empty document or a YAML syntax error is an error.
@@ -29,7 +38,7 @@ public struct CodebookNodeReader: Sendable {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
             let firstLine = String(describing: error).split(separator: "\n").first.map(String.init) ?? "parse error"
-            throw DataError(source: source, message: "not valid YAML or JSON: " + firstLine)
+            throw DataError(source: source, message: "not valid YAML or JSON: " + (firstLine.count > 200 ? String(firstLine.prefix(200)) + "…" : firstLine))
         }
         guard let root else { throw DataError(source: source, message: "the codebook is empty") }
         return root

@@ -21,8 +21,6 @@ public struct Panel: Sendable {
     public let roleColumns: [PanelRole: String]
     /// Scales by column name.
     public let scales: [String: RatingScale]
-    /// Numbers behind the levels of value-labelled columns (from SPSS/Stata files).
-    public let labelledValues: [String: [Double]]
     /// Patient identifiers as text, in panel order.
     public let patientIDs: [String]
     /// The rows of patient p are `patientStarts[p] ..< patientStarts[p + 1]`.
@@ -61,13 +59,16 @@ public struct Panel: Sendable {
         guard let c = table[column] else {
             throw DataError(source: source, message: "no column '\(column)' (columns: \(table.names.joined(separator: ", ")))")
         }
-        return try NumericView.values(of: c, named: column, labelled: labelledValues[column], in: table)
+        return try NumericView.values(of: c, named: column, in: table)
     }
 
-    /// Reads and validates the file at `path`.
+    /// Reads and validates the file at `path`. Codes declared missing in `options` apply to every
+    /// column but the identifiers (patient, therapist, session): patient 99 stays patient 99.
     public static func read(path: String, columns: ColumnMapping = ColumnMapping(),
-                            scales: [String: RatingScale] = [:]) throws -> Panel {
-        try Panel(file: try SessionFile.read(path: path), columns: columns, scales: scales)
+                            scales: [String: RatingScale] = [:], options: ReadingOptions = ReadingOptions()) throws -> Panel {
+        var options = options
+        options.missingCodes.exemptColumns.formUnion([PanelRole.patient, .therapist, .session].map { columns[$0] })
+        return try Panel(file: try SessionFile.read(path: path, options: options), columns: columns, scales: scales)
     }
 
     /// Validates a file already read. `scales` may be keyed by role name or column name.
@@ -106,8 +107,7 @@ public struct Panel: Sendable {
         let patientColumn = roleColumns[.patient]!, sessionColumn = roleColumns[.session]!
         let (patientCodes, patientLabels) = try Identifiers.codes(of: table[patientColumn]!, named: patientColumn,
                                                                  what: "patient", in: table)
-        let sessions = try SessionNumbers.values(of: table[sessionColumn]!, named: sessionColumn,
-                                                 labelled: file.labelledValues[sessionColumn], in: table)
+        let sessions = try SessionNumbers.values(of: table[sessionColumn]!, named: sessionColumn, in: table)
 
         // Therapists: one per patient.
         var therapistIDs = [String]()
@@ -134,7 +134,11 @@ public struct Panel: Sendable {
         var numericColumns = [String: [Double]]()
         let checked = Set(PanelRole.allCases.filter(\.isRating).compactMap { roleColumns[$0] }).union(scales.keys)
         for name in table.names where checked.contains(name) {
-            let values = try NumericView.values(of: table[name]!, named: name, labelled: file.labelledValues[name], in: table)
+            let values = try NumericView.values(of: table[name]!, named: name, in: table)
+            if let r = values.firstIndex(where: { abs($0) > Self.largestRating }) {
+                throw DataError(location: table.location(ofRow: r),
+                                message: "column \(Excerpt.quoted(name)): \(values[r]) is too large for a rating (more than 10^100 in size); if it is a code for a missing value, declare it with --na")
+            }
             if let scale = scales[name] {
                 for r in 0..<n where !values[r].isNaN && !scale.contains(values[r]) {
                     throw DataError(location: table.location(ofRow: r),
@@ -185,12 +189,16 @@ public struct Panel: Sendable {
         }
         self.roleColumns = roleColumns
         self.scales = scales
-        self.labelledValues = file.labelledValues
         self.patientIDs = patientLabels
         self.patientStarts = patientStarts
         self.therapistIDs = therapistIDs
         self.therapistOfPatient = therapistOfPatient
     }
+
+    /// The largest magnitude a rating may have: with |x| <= 10^100, squares and sums of squares of
+    /// up to 2^31 ratings stay finite (10^200 * 2^31 < 1.8 * 10^308), so no SD, threshold or
+    /// model of ratings can overflow to infinity.
+    public static let largestRating = 1e100
 
     /// `line 12` or `row 12`, for "also at ..." in messages.
     private static func place(_ table: DataTable, _ row: Int) -> String {
@@ -235,22 +243,38 @@ public enum Identifiers {
     }
 }
 
-/// A column read as numbers: numeric columns as they are, value-labelled columns through the
-/// numbers behind their labels, text columns as an error naming the first cell that is not a number.
+/// A column read as numbers: numeric columns as they are (value labels are metadata), text columns
+/// through their text when every value is a number, else an error naming the first cell that is not.
 public enum NumericView {
-    public static func values(of column: Column, named name: String, labelled: [Double]?, in table: DataTable) throws -> [Double] {
+    public static func values(of column: Column, named name: String, in table: DataTable) throws -> [Double] {
         switch column {
         case .numeric(let values):
             if let r = values.firstIndex(where: { $0.isInfinite }) {
-                throw DataError(location: table.location(ofRow: r), message: "column '\(name)': \(values[r]) is not a finite number")
+                throw DataError(location: table.location(ofRow: r), message: "column \(Excerpt.quoted(name)): \(values[r]) is not a finite number")
             }
             return values
         case .categorical(let codes, let labels):
-            let numbers: [Double?] = labelled.map { $0.map(Optional.some) } ?? labels.map { Double($0.trimmingCharacters(in: .whitespaces)) }
+            let numbers: [Double?] = labels.map { DecimalText.value(of: $0) }
             if let r = codes.firstIndex(where: { $0 >= 0 && numbers[Int($0)] == nil }) {
-                throw DataError(location: table.location(ofRow: r), message: "column '\(name)': '\(labels[Int(codes[r])])' is not a number")
+                let text = labels[Int(codes[r])]
+                throw DataError(location: table.location(ofRow: r),
+                                message: "column \(Excerpt.quoted(name)): \(Excerpt.quoted(text)) is not a number\(hint(for: text, in: table))")
             }
             return codes.map { $0 < 0 ? .nan : numbers[Int($0)]! }
         }
+    }
+
+    /// Why a cell may not have read as a number: a decimal comma in a file read with a decimal
+    /// point, or a missing-value code.
+    static func hint(for text: String, in table: DataTable) -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let commaNumber = trimmed.contains(",") && DecimalText.value(of: trimmed, decimalMark: ",") != nil
+        if commaNumber, let file = table.file, file.decimalMark == "." {
+            return " (the file was read with a decimal point; give --decimal , if it uses decimal commas)"
+        }
+        if ["-", ".", "n/a", "N/A", "NaN", "missing", "?", "*"].contains(trimmed) {
+            return " (if it means a missing value, declare it with --na \(trimmed))"
+        }
+        return ""
     }
 }

@@ -3,14 +3,19 @@ import Foundation
 
 /// Reads delimited text (CSV with comma, semicolon or tab) into a `DataTable`.
 ///
-/// What it accepts, as R's `read.csv` and SPSS/Excel exports write it:
-/// - a header line with the column names; UTF-8 with or without a byte-order mark; LF or CRLF line
-///   endings; blank lines are skipped;
+/// What it accepts, as R's `read.csv`, SPSS and spreadsheets write it:
+/// - a header line with the column names; LF, CRLF or CR line endings; blank lines are skipped;
+/// - the encodings UTF-8 (with or without a byte-order mark), UTF-16 with a byte-order mark, and
+///   Windows-1252/Latin-1, found as `TextDecoding` describes (the result says which);
 /// - the delimiter `,`, `;` or tab, detected from the header line (the most frequent of the three
 ///   outside quotes) unless given;
+/// - the decimal mark `.` or `,`: with a comma delimiter it is the point; with another delimiter
+///   it is the comma when the file's numbers with a fraction use commas (`3,25`, as Excel writes
+///   CSV in most of Europe: semicolons and decimal commas), unless given;
 /// - fields quoted with `"`, with `""` for a quote inside and line breaks allowed inside quotes;
 ///   spaces around unquoted fields are ignored;
-/// - missing values written as an empty field or `NA` (configurable).
+/// - missing values written as an empty field or `NA` (`missingTokens`), and any codes the user
+///   declares (`missingCodes`, `--na 99,-99`).
 ///
 /// Types are inferred per column the way `read.csv` does: a column whose every non-missing value is
 /// a decimal number (quoted or not) is numeric, any other column is categorical. A value written as
@@ -24,25 +29,35 @@ import Foundation
 /// digits and a power of ten up to 1e22, where `mantissa * 10^e` rounds correctly in one step) and
 /// fall back to the C library's `strtod` otherwise. A 2,000,000-row, 62 MB file reads in a fraction
 /// of a second; the general CSV packages available (CSV.swift, SwiftCSV) took 5.8 s and 10.2 s to
-/// tokenize the same file without converting it, which is why this reader exists.
+/// tokenize the same file without converting it, which is why this reader exists. A file in UTF-16
+/// or Windows-1252 is converted to UTF-8 in memory first.
 public struct DelimitedTextReader: Sendable {
     /// The field delimiter; nil detects it from the header line.
     public var delimiter: UInt8?
-    /// Field contents (after trimming unquoted spaces) that mean "missing".
+    /// The decimal mark, `.` or `,`; nil detects it from the numbers in the file.
+    public var decimalMark: UInt8?
+    /// Field contents (after trimming unquoted spaces) that mean "missing" in every column.
     public var missingTokens: Set<String> = ["", "NA"]
+    /// Codes the user declares missing, in the columns they apply to.
+    public var missingCodes = MissingCodes()
 
-    public init(delimiter: UInt8? = nil) {
+    /// Rows read to find the decimal mark.
+    static let decimalMarkSampleRows = 10_000
+
+    public init(delimiter: UInt8? = nil, decimalMark: UInt8? = nil, missingCodes: MissingCodes = MissingCodes()) {
         self.delimiter = delimiter
+        self.decimalMark = decimalMark
+        self.missingCodes = missingCodes
     }
 
     /// Reads the file at `path`.
     public func read(path: String) throws -> DataTable {
+        try ReadableFile.check(path)
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
         } catch {
-            let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file"
-            throw DataError(source: path, message: reason)
+            throw DataError(source: path, message: ReadableFile.reason(readingFailedAt: path))
         }
         return try data.withUnsafeBytes { try read(bytes: $0, source: path) }
     }
@@ -58,11 +73,32 @@ public struct DelimitedTextReader: Sendable {
         guard bytes.count < Int(Int32.max) else {
             throw DataError(source: source, message: "file is larger than 2 GiB; split it or use a binary format")
         }
-        var start = 0
-        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
-        let fields = try FieldSplitter(bytes: bytes, start: start, source: source,
-                                       delimiter: delimiter ?? FieldSplitter.detectDelimiter(bytes, from: start))
-            .split()
+        let (encoding, markLength) = TextDecoding.detect(bytes)
+        if encoding == .utf8 || encoding == .utf8WithBOM {
+            return try parse(bytes: bytes, start: markLength, source: source, encoding: encoding)
+        }
+        guard let converted = TextDecoding.utf8(bytes, encoding: encoding, markLength: markLength) else {
+            throw DataError(source: source, message: "not valid \(encoding.rawValue) text (its byte-order mark says \(encoding.rawValue); save the file as UTF-8)")
+        }
+        guard converted.count < Int(Int32.max) else {
+            throw DataError(source: source, message: "file is larger than 2 GiB in UTF-8; split it or use a binary format")
+        }
+        return try converted.withUnsafeBytes { try parse(bytes: $0, start: 0, source: source, encoding: encoding) }
+    }
+
+    /// Splits and converts UTF-8 text from `start`.
+    private func parse(bytes: UnsafeRawBufferPointer, start: Int, source: String, encoding: TextEncoding) throws -> DataTable {
+        if let mark = decimalMark, mark != DecimalNumber.point && mark != DecimalNumber.comma {
+            throw DataError(location: "--decimal", message: "the decimal mark must be '.' or ','")
+        }
+        if let delimiter, delimiter == UInt8(ascii: "\"") || delimiter == UInt8(ascii: "\n") || delimiter == UInt8(ascii: "\r") {
+            throw DataError(location: "--delimiter", message: "a quote or a line break cannot be the delimiter")
+        }
+        let chosenDelimiter = delimiter ?? FieldSplitter.detectDelimiter(bytes, from: start)
+        if chosenDelimiter == DecimalNumber.comma && decimalMark == DecimalNumber.comma {
+            throw DataError(location: "--decimal", message: "a decimal comma needs a delimiter other than the comma (give --delimiter semicolon or tab)")
+        }
+        let fields = try FieldSplitter(bytes: bytes, start: start, source: source, delimiter: chosenDelimiter).split()
         guard fields.columnCount > 0 else { throw DataError(source: source, message: "file is empty") }
 
         // Header.
@@ -74,23 +110,26 @@ public struct DelimitedTextReader: Sendable {
             if name.isEmpty { name = "X" } // R's name for an unnamed (row-names) column
             if let k = names.firstIndex(of: name) {
                 throw DataError(source: source, line: 1,
-                                message: "duplicate column name '\(name)' (columns \(k + 1) and \(j + 1))")
+                                message: "duplicate column name \(Excerpt.quoted(name)) (columns \(k + 1) and \(j + 1))")
             }
             names.append(name)
         }
         guard fields.rowCount > 0 else {
             throw DataError(source: source, message: "file has a header but no data rows")
         }
+        let mark = decimalMark ?? (chosenDelimiter == DecimalNumber.comma
+            ? DecimalNumber.point : Self.detectDecimalMark(fields, bytes: bytes, rows: Self.decimalMarkSampleRows))
 
         // Convert the columns in parallel; each task reads the shared bytes and writes only its own slot.
         let shared = ConversionInput(fields: fields, bytes: bytes, names: names, source: source,
-                                     missingTokens: missingTokens,
+                                     missingTokens: missingTokens, missingCodes: missingCodes, decimalMark: mark,
                                      slots: .allocate(capacity: names.count))
         defer { shared.slots.deallocate() }
         DispatchQueue.concurrentPerform(iterations: names.count) { j in
             let converted = Result<Column, any Error> {
                 try ColumnConverter(fields: shared.fields, bytes: shared.bytes, column: j, name: shared.names[j],
-                                    source: shared.source, missingTokens: shared.missingTokens).convert()
+                                    source: shared.source, missingTokens: shared.missingTokens,
+                                    missingCodes: shared.missingCodes, decimalMark: shared.decimalMark).convert()
             }
             (shared.slots.baseAddress! + j).initialize(to: converted)
         }
@@ -98,7 +137,30 @@ public struct DelimitedTextReader: Sendable {
         var columns = [Column]()
         columns.reserveCapacity(names.count)
         for j in 0..<names.count { columns.append(try shared.slots[j].get()) }
-        return try DataTable(source: source, names: names, columns: columns, sourceLines: fields.rowLines)
+        var table = try DataTable(source: source, names: names, columns: columns, sourceLines: fields.rowLines)
+        table.file = FileDescription(
+            format: "CSV", encoding: encoding, delimiter: Character(Unicode.Scalar(chosenDelimiter)),
+            decimalMark: Character(Unicode.Scalar(mark)),
+            decided: ["encoding": "detected", "delimiter": delimiter == nil ? "detected" : "given",
+                      "decimal": decimalMark != nil ? "given" : chosenDelimiter == DecimalNumber.comma ? "with a comma delimiter" : "detected"])
+        return table
+    }
+
+    /// The decimal mark of a file whose delimiter is not the comma: the comma when more of the
+    /// numbers with a fraction among the first `rows` rows use a comma (`3,25`) than a point
+    /// (`3.25`), else the point.
+    static func detectDecimalMark(_ fields: SplitFields, bytes: UnsafeRawBufferPointer, rows: Int) -> UInt8 {
+        let base = bytes.bindMemory(to: UInt8.self).baseAddress!
+        var commas = 0, points = 0
+        for r in 0..<min(rows, fields.rowCount) {
+            for j in 0..<fields.columnCount {
+                let k = fields.index(row: r, column: j)
+                let s = Int(fields.starts[k]), length = Int(fields.ends[k]) - s
+                if DecimalNumber.hasFraction(base + s, length, mark: DecimalNumber.comma) { commas += 1 }
+                else if DecimalNumber.hasFraction(base + s, length, mark: DecimalNumber.point) { points += 1 }
+            }
+        }
+        return commas > points ? DecimalNumber.comma : DecimalNumber.point
     }
 }
 
@@ -111,6 +173,8 @@ private struct ConversionInput: @unchecked Sendable {
     let names: [String]
     let source: String
     let missingTokens: Set<String>
+    let missingCodes: MissingCodes
+    let decimalMark: UInt8
     let slots: UnsafeMutableBufferPointer<Result<Column, any Error>>
 }
 
@@ -159,7 +223,7 @@ struct FieldSplitter {
         while i < bytes.count {
             let b = bytes[i]
             if b == quote { inQuotes.toggle() } else if !inQuotes {
-                if b == newline { break }
+                if b == newline || b == carriageReturn { break }
                 if counts[b] != nil { counts[b]! += 1 }
             }
             i += 1
@@ -203,7 +267,7 @@ struct FieldSplitter {
             // At the start of a row: skip blank lines.
             if fieldsInRow == 0 {
                 if p[i] == Self.newline { line += 1; i += 1; continue }
-                if p[i] == Self.carriageReturn && i + 1 < n && p[i + 1] == Self.newline { line += 1; i += 2; continue }
+                if p[i] == Self.carriageReturn { line += 1; i += i + 1 < n && p[i + 1] == Self.newline ? 2 : 1; continue }
                 rowStartLine = line
             }
             // One field.
@@ -223,7 +287,7 @@ struct FieldSplitter {
                         if j + 1 < n && p[j + 1] == Self.quote { flag |= 2; j += 2; continue }
                         break
                     }
-                    if b == Self.newline { line += 1 }
+                    if b == Self.newline || (b == Self.carriageReturn && !(j + 1 < n && p[j + 1] == Self.newline)) { line += 1 }
                     j += 1
                 }
                 fieldEnd = j
@@ -263,8 +327,15 @@ struct FieldSplitter {
                 out.starts.append(Int32(i)); out.ends.append(Int32(i)); out.flags.append(0)
                 fieldsInRow += 1
             }
-            if i < n && p[i] == Self.carriageReturn { i += 1 }
-            if i < n && p[i] == Self.newline { i += 1; line += 1 }
+            // A line ends with LF, CRLF, or a lone CR (old Mac files).
+            if i < n && p[i] == Self.carriageReturn {
+                i += 1
+                if i < n && p[i] == Self.newline { i += 1 }
+                line += 1
+            } else if i < n && p[i] == Self.newline {
+                i += 1
+                line += 1
+            }
             try finishRow()
         }
         if fieldsInRow > 0 { try finishRow() }
@@ -279,17 +350,23 @@ struct ColumnConverter {
     let column: Int
     let name: String
     let source: String
-    /// The missing-value tokens as bytes, for comparison without building strings.
+    /// The missing-value tokens of this column as bytes, for comparison without building strings.
     let missingTokens: [[UInt8]]
+    /// Numbers declared missing in this column (`--na 99`).
+    let missingNumbers: Set<Double>
+    let decimalMark: UInt8
 
     init(fields: SplitFields, bytes: UnsafeRawBufferPointer, column: Int, name: String, source: String,
-         missingTokens: Set<String>) {
+         missingTokens: Set<String>, missingCodes: MissingCodes = MissingCodes(), decimalMark: UInt8 = DecimalNumber.point) {
         self.fields = fields
         self.bytes = bytes
         self.column = column
         self.name = name
         self.source = source
-        self.missingTokens = missingTokens.map { Array($0.utf8) }
+        let applies = missingCodes.applies(to: name)
+        self.missingTokens = missingTokens.union(applies ? missingCodes.tokens : []).map { Array($0.utf8) }
+        self.missingNumbers = applies ? missingCodes.numbers : []
+        self.decimalMark = decimalMark
     }
 
     func convert() throws -> Column {
@@ -310,14 +387,16 @@ struct ColumnConverter {
         let base = bytes.bindMemory(to: UInt8.self).baseAddress!
         var values = [Double](repeating: .nan, count: fields.rowCount)
         var firstNonFinite: Int?
+        let checkCodes = !missingNumbers.isEmpty
         for r in 0..<fields.rowCount {
             let k = fields.index(row: r, column: column)
             let s = Int(fields.starts[k]), length = Int(fields.ends[k]) - s
             let p = base + s
             if isMissing(p, length) { continue }
-            if let v = DecimalNumber.parse(p, length), v.isFinite {
+            if let v = DecimalNumber.parse(p, length, decimalMark: decimalMark), v.isFinite {
+                if checkCodes && missingNumbers.contains(v) { continue }
                 values[r] = v
-            } else if DecimalNumber.parse(p, length) != nil || DecimalNumber.isNonFiniteToken(p, length) {
+            } else if DecimalNumber.parse(p, length, decimalMark: decimalMark) != nil || DecimalNumber.isNonFiniteToken(p, length) {
                 if firstNonFinite == nil { firstNonFinite = r }
             } else {
                 return nil
@@ -327,7 +406,7 @@ struct ColumnConverter {
             let k = fields.index(row: r, column: column)
             let token = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[Int(fields.starts[k])..<Int(fields.ends[k])]), as: UTF8.self)
             throw DataError(source: source, line: Int(fields.rowLines[r]),
-                            message: "column '\(name)': '\(token)' is not a finite number (write NA or leave the cell empty for a missing value)")
+                            message: "column \(Excerpt.quoted(name)): \(Excerpt.quoted(token)) is not a finite number (write NA or leave the cell empty for a missing value)")
         }
         return values
     }
@@ -361,8 +440,10 @@ struct ColumnConverter {
         return .categorical(codes: codes, labels: interner.labels)
     }
 
+    /// Text that is not UTF-8 after decoding: only possible in a file that declared UTF-8 with a
+    /// byte-order mark and then broke it.
     private func invalidText(row r: Int) -> DataError {
         DataError(source: source, line: Int(fields.rowLines[r]),
-                  message: "column '\(name)': text is not valid UTF-8 (save the file as UTF-8)")
+                  message: "column \(Excerpt.quoted(name)): text is not valid UTF-8 although the file starts with UTF-8's byte-order mark (save the file as UTF-8)")
     }
 }

@@ -22,7 +22,7 @@ public enum DelimitedTextWriter {
     /// A text field as written: quoted when needed so that it reads back as the same text.
     static func quoted(_ s: String) -> String {
         let needsQuotes = s.isEmpty || s == "NA" || s.first == " " || s.last == " "
-            || s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == ";" || $0 == "\t" })
+            || s.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == ";" || $0 == "\t" })
         return needsQuotes ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 }

@@ -154,7 +154,7 @@ import Testing
              "give either --preset or --config, not both (a configuration file can start from a preset with 'preset: NAME') (see 'alliance --help')", [:]),
             (["power", "--preset", "sud-2025", "--reps", "2", "--out", "p.md"], "--seed is required (see 'alliance --help')", [:]),
             (["power", "--preset", "sud-2025", "--reps", "0", "--seed", "1", "--out", "p.md"], "--reps must be at least 1 (see 'alliance --help')", [:]),
-            (["simulate", "--preset", "sud-2025", "--seed", "1", "--out", "s.xlsx"], "--out: unknown file type for 's.xlsx' (use .csv, .sav or .dta) (see 'alliance --help')", [:]),
+            (["simulate", "--preset", "sud-2025", "--seed", "1", "--out", "s.xlsx"], "--out: unknown file type for 's.xlsx' (use .csv, .sav, .zsav, .por or .dta) (see 'alliance --help')", [:]),
             (["simulate", "--config", "grid.yaml", "--seed", "1", "--cell", "3", "--out", "s.csv"], "--cell 3: the study has 2 cells", [:]),
             (["simulate", "--config", "absent.yaml", "--seed", "1", "--out", "s.csv"], "absent.yaml: no such file", [:]),
         ]

@@ -86,7 +86,7 @@ import Tabular
             (["--lag", "0"], "alliance: --lag must be at least 1, not 0 (see 'alliance --help')\n"),
             (["--lag", "5"], "alliance: --lag 5: no session of e.csv has more than 5 events, so there are no lag-5 transitions\n"),
             (["--permutations=-1"], "alliance: --permutations must be from 0 to 1,000,000, not -1 (see 'alliance --help')\n"),
-            (["--sessions-out", "observer.txt"], "alliance: --sessions-out: unknown file type for 'observer.txt' (use .csv, .sav or .dta) (see 'alliance --help')\n"),
+            (["--sessions-out", "observer.txt"], "alliance: --sessions-out: unknown file type for 'observer.txt' (use .csv, .sav, .zsav, .por or .dta) (see 'alliance --help')\n"),
             (["--model", "withdrawal,attendng"], "alliance: --model: stage 'attendng': no category 'attendng' in the codebook (categories: withdrawal, confrontation, attending, hindering, resolution)\n"),
             (["--columns", "kode=x"], "alliance: --columns: unknown role 'kode' (roles: patient, session, segment, onset, actor, code)\n"),
             (["--columns", "code=rrs"], "alliance: e.csv: missing required column 'rrs' (columns: patient, session, segment, actor, code)\n"),

@@ -72,11 +72,38 @@ import Testing
     @Test func csvKeepsFullPrecisionAndSplitsIntervals() {
         let csv = table.rendered(as: .csv)
         #expect(csv == """
-        section,Term,b,p,95% CI lower,95% CI upper
+        section,term,b,p,ci_lower,ci_upper
         Patient-rated,rupture_t,1.23456,0.0004,-0.5,2.25
         Patient-rated,session,-0.001,0.0456,,
 
         """)
+    }
+
+    /// Tidy CSV: snake_case names, two-number cells in two columns, no formatted strings, and a
+    /// table of statistics (rows) by rater (columns) turned into one row per rater.
+    @Test func csvIsTidy() {
+        #expect(CSVTableRenderer.key(forHeader: "With rupture, %") == "with_rupture_percent")
+        #expect(CSVTableRenderer.key(forHeader: "First M") == "first_mean")
+        #expect(CSVTableRenderer.key(forHeader: "κ") == "kappa")
+        #expect(CSVTableRenderer.key(forHeader: "std.error") == "std.error")
+        #expect(CSVTableRenderer.key(forHeader: "2nd try") == "x2nd_try")
+        var t = Table(title: "Ruptures", name: "ruptures",
+                      columns: [TableColumn("", alignment: .left), TableColumn("Patient-rated", key: "patient"), TableColumn("Therapist-rated", key: "therapist")])
+        t.csvLayout = .statisticsInRows(observation: "rater", keys: [])
+        t.appendStatistic("Patients, n", key: "patients", [.integer(10), .integer(12)])
+        t.appendStatistic("With rupture, %", key: "with_rupture_percent", [.percent(40, decimals: 1), .percent(12.5, decimals: 1)])
+        t.appendStatistic("  95% CI, %", key: "with_rupture_percent_ci", [.interval(16.8, 68.7, decimals: 1), .empty])
+        t.appendStatistic("Ruptures per patient, range", key: "ruptures_per_patient", [.range(0, 3, decimals: 0), .range(0, 1, decimals: 0)])
+        t.appendStatistic("Class Repair, n (%)", key: "class_repair", [.countAndPercent(2, 20, decimals: 1), .countAndPercent(1, 8.333, decimals: 1)])
+        #expect(t.rendered(as: .csv) == """
+        rater,patients,with_rupture_percent,with_rupture_percent_ci_lower,with_rupture_percent_ci_upper,ruptures_per_patient_min,ruptures_per_patient_max,class_repair_n,class_repair_percent
+        patient,10,40,16.8,68.7,0,3,2,20
+        therapist,12,12.5,,,0,1,1,8.333
+
+        """)
+        // The same cells as people read them.
+        #expect(t.rendered(as: .text).contains("\nClass Repair, n (%)              2 (20.0%)         1 (8.3%)\n"))
+        #expect(t.rendered(as: .text).contains("\nRuptures per patient, range            0–3              0–1\n"))
     }
 
     struct Row: Encodable {

@@ -45,16 +45,15 @@ public struct CodedSessions: Sendable {
     public let patientIDs: [String]
     /// The patient column as read (for writing session aggregates with the same identifiers).
     public let patientColumn: Column
-    /// Numbers behind value labels (SPSS/Stata), by column name.
-    public let labelledValues: [String: [Double]]
     public let sessions: [Session]
 
     public var source: String { table.source }
     public var eventCount: Int { sessions.reduce(0) { $0 + $1.events.count } }
 
     /// Reads and validates the event table at `path` (.csv, .sav, .dta, ...).
-    public static func read(path: String, codebook: EventCodebook, columns: EventColumns) throws -> CodedSessions {
-        try CodedSessions(file: try SessionFile.read(path: path), codebook: codebook, columns: columns)
+    public static func read(path: String, codebook: EventCodebook, columns: EventColumns,
+                            options: ReadingOptions = ReadingOptions()) throws -> CodedSessions {
+        try CodedSessions(file: try SessionFile.read(path: path, options: options), codebook: codebook, columns: columns)
     }
 
     public init(file: SessionFile, codebook: EventCodebook, columns: EventColumns) throws {
@@ -78,14 +77,13 @@ public struct CodedSessions: Sendable {
 
         let patientName = roleColumns[.patient]!, sessionName = roleColumns[.session]!
         let (patientCodes, patientIDs) = try Identifiers.codes(of: table[patientName]!, named: patientName, what: "patient", in: table)
-        let sessionNumbers = try SessionNumbers.values(of: table[sessionName]!, named: sessionName,
-                                                       labelled: file.labelledValues[sessionName], in: table)
+        let sessionNumbers = try SessionNumbers.values(of: table[sessionName]!, named: sessionName, in: table)
         let segments = try roleColumns[.segment].map { try Self.segments(column: $0, file: file) }
         let onsets = try roleColumns[.onset].map { try Self.onsets(column: $0, table: table) }
 
         // Group rows by (patient, session) in order of first appearance.
         let codeName = roleColumns[.code]!, actorName = roleColumns[.actor]!
-        let codeColumn = table[codeName]!, actorColumn = table[actorName]!
+        let codeColumn = table[codeName]!
         var groupOf = [Int64: Int]()
         var groupOfRow = [Int](repeating: 0, count: table.rowCount)
         var firstRows = [Int]()
@@ -106,7 +104,8 @@ public struct CodedSessions: Sendable {
         var events = [[Event]](repeating: [], count: firstRows.count)
         for r in 0..<table.rowCount {
             let g = groupOfRow[r]
-            guard let codeText = codeColumn.text(at: r) else {
+            // Codes and actors stored as numbers with value labels (1 = "W") are their labels.
+            guard let codeText = table.labelledText(of: codeName, at: r) else {
                 guard hasCode[g] else {
                     throw DataError(location: table.location(ofRow: r),
                                     message: "\(sessionText(r)) has no coded events (column '\(codeName)' is empty in all its rows); leave sessions that were not coded out of the file")
@@ -116,7 +115,7 @@ public struct CodedSessions: Sendable {
             guard let code = codebook.code(named: codeText) else {
                 throw fail(r, codeName, "code '\(codeText)' is not in the codebook \(codebook.source) (codes: \(Self.list(codebook.codes.map(\.name))))")
             }
-            guard let actorText = actorColumn.text(at: r) else { throw fail(r, actorName, "missing actor (patient or therapist)") }
+            guard let actorText = table.labelledText(of: actorName, at: r) else { throw fail(r, actorName, "missing actor (patient or therapist)") }
             guard let actor = Actor(text: actorText) else {
                 throw fail(r, actorName, "'\(actorText)' is not an actor (patient or therapist)")
             }
@@ -139,7 +138,6 @@ public struct CodedSessions: Sendable {
         self.roleColumns = roleColumns
         self.patientIDs = patientIDs
         self.patientColumn = table[patientName]!
-        self.labelledValues = file.labelledValues
         self.sessions = sessions
     }
 
@@ -181,7 +179,7 @@ public struct CodedSessions: Sendable {
 
     private static func segments(column name: String, file: SessionFile) throws -> [Int?] {
         let table = file.table
-        let values = try NumericView.values(of: table[name]!, named: name, labelled: file.labelledValues[name], in: table)
+        let values = try NumericView.values(of: table[name]!, named: name, in: table)
         return try values.enumerated().map { r, v in
             func fail(_ message: String) -> DataError {
                 DataError(location: table.location(ofRow: r), message: "column '\(name)': \(message)")

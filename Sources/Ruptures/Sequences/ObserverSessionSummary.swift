@@ -60,25 +60,38 @@ public struct ObserverSessionSummary: Sendable, Equatable {
     }
 
     /// The summaries as a file in the long session format: the event table's patient and session
-    /// columns (same names; numeric identifiers stay numbers, value-labelled ones keep their
-    /// labels; sessions are plain numbers) and `variableNames`, one row per coded session.
+    /// columns (same names and metadata: labels, value labels, formats; numeric identifiers stay
+    /// numbers) and `variableNames`, each with a variable label of its own, one row per coded
+    /// session.
     public static func longFormat(_ summaries: [ObserverSessionSummary], coded: CodedSessions) throws -> SessionFile {
         let patientName = coded.roleColumns[.patient]!, sessionName = coded.roleColumns[.session]!
         let sessions = summaries.map { coded.sessions[$0.session] }
-        var labelledValues = [String: [Double]]()
         let patient: Column
         switch coded.patientColumn {
         case .numeric:
             patient = .numeric(sessions.map { Double(coded.patientIDs[$0.patient])! })
-        case .categorical(_, let labels):
+        case .categorical:
             patient = .categorical(codes: sessions.map { Int32($0.patient) }, labels: coded.patientIDs)
-            if let numbers = coded.labelledValues[patientName] {
-                labelledValues[patientName] = coded.patientIDs.map { numbers[labels.firstIndex(of: $0)!] }
-            }
         }
-        var columns = [patient, .numeric(sessions.map { Double($0.number) })]
-        for k in variableNames.indices { columns.append(.numeric(summaries.map { Double($0.values[k]) })) }
-        return SessionFile(table: try DataTable(source: coded.source, names: [patientName, sessionName] + variableNames, columns: columns),
-                           labelledValues: labelledValues)
+        var table = try DataTable(source: coded.source, names: [patientName, sessionName],
+                                  columns: [patient, .numeric(sessions.map { Double($0.number) })],
+                                  metadata: [patientName: coded.table.metadata[patientName], sessionName: coded.table.metadata[sessionName]]
+                                    .compactMapValues { $0 })
+        for (k, name) in variableNames.enumerated() {
+            let isIndicator = ["resolution_seen", "rupture_observer", "repair_observer"].contains(name)
+            let metadata = VariableMetadata(
+                label: variableLabels[k], valueLabels: isIndicator ? [ValueLabel(value: .number(0), label: "No"), ValueLabel(value: .number(1), label: "Yes")] : [],
+                format: isIndicator ? "F1.0" : "F8.0", measure: isIndicator ? .nominal : .scale)
+            try table.append(.numeric(summaries.map { Double($0.values[k]) }), named: name, metadata: metadata)
+        }
+        return SessionFile(table: table)
     }
+
+    /// The variable labels of `variableNames`, for SPSS and Stata files.
+    public static let variableLabels = [
+        "Observer: coded events in the session", "Observer: withdrawal markers", "Observer: confrontation markers",
+        "Observer: rupture markers", "Observer: rupture episodes", "Observer: rupture episodes resolved",
+        "Observer: facilitating therapist moves", "Observer: hindering therapist moves", "Observer: any resolution coded",
+        "Observer: rupture in the session", "Observer: a rupture episode of the session resolved",
+    ]
 }

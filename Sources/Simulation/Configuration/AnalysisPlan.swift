@@ -16,7 +16,7 @@ public struct AnalysisPlan: Sendable, Equatable {
         criterion = try CriterionSetting(s.value("criterion"), field: s.field("criterion"), location: s.location, default: d.criterion)
         let raterNames = try s.texts("raters", default: d.raters.map(\.rawValue))
         raters = try raterNames.map { name in
-            guard let r = SimulatedRater(rawValue: name) else { throw s.error("raters", "must list patient and/or therapist, not '\(name)'") }
+            guard let r = SimulatedRater(rawValue: name) else { throw s.error("raters", "must list patient and/or therapist, not \(Excerpt.quoted(name))") }
             return r
         }
         guard !raters.isEmpty, Set(raters).count == raters.count else { throw s.error("raters", "must list patient and/or therapist, each once") }

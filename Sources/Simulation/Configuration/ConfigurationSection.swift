@@ -22,7 +22,7 @@ final class ConfigurationSection {
             pairs = p
             self.location = l
         case let other?:
-            throw DataError(location: other.location, message: "field '\(path)' must be a mapping of fields, not '\(other.text)'")
+            throw DataError(location: other.location, message: "field '\(path)' must be a mapping of fields, not \(Excerpt.quoted(other.text))")
         }
     }
 
@@ -47,16 +47,25 @@ final class ConfigurationSection {
     /// A scalar written as text.
     func text(_ key: String, default fallback: String) throws -> String {
         guard let v = value(key) else { return fallback }
-        guard case .scalar(let s, _) = v, !s.isEmpty else { throw error(key, "must be text, not '\(v.text)'") }
+        guard case .scalar(let s, _) = v, !s.isEmpty else { throw error(key, "must be text, not \(Excerpt.quoted(v.text))") }
         return s
     }
 
-    /// A finite number satisfying `valid`; `requirement` says what is allowed ("between 0 and 1").
+    /// The largest magnitude of any number in a configuration. Every parameter of the process is
+    /// far smaller (ratings, SDs, effects in scale points, session counts); the bound keeps sums
+    /// over a simulated course far from overflowing to infinity.
+    static let largestMagnitude = 1e6
+
+    /// A decimal number satisfying `valid`, at most `largestMagnitude` in size; `requirement` says
+    /// what is allowed ("between 0 and 1").
     func number(_ key: String, default fallback: Double, requirement: String = "a number",
                 valid: (Double) -> Bool = { _ in true }) throws -> Double {
         guard let v = value(key) else { return fallback }
-        guard case .scalar(let s, _) = v, let x = Double(s.trimmingCharacters(in: .whitespaces)), x.isFinite, valid(x) else {
-            throw error(key, "must be \(requirement), not '\(v.text)'")
+        guard case .scalar(let s, _) = v, let x = DecimalText.value(of: s), valid(x) else {
+            throw error(key, "must be \(requirement), not \(Excerpt.quoted(v.text))")
+        }
+        guard abs(x) <= Self.largestMagnitude else {
+            throw error(key, "must be at most \(Int(Self.largestMagnitude)) in size (no parameter of the process is larger), not \(Excerpt.quoted(v.text))")
         }
         return x
     }
@@ -76,13 +85,13 @@ final class ConfigurationSection {
         try number(key, default: fallback, requirement: "a number strictly between -1 and 1") { $0 > -1 && $0 < 1 }
     }
 
-    /// A whole number of at least `minimum`.
-    func integer(_ key: String, default fallback: Int, minimum: Int) throws -> Int {
+    /// A whole number from `minimum` to `maximum`.
+    func integer(_ key: String, default fallback: Int, minimum: Int, maximum: Int = 1_000_000_000) throws -> Int {
         guard let v = value(key) else { return fallback }
         // 60 and 60.0 are the same number (JSON writers often add the decimal).
-        guard case .scalar(let s, _) = v, let x = Double(s.trimmingCharacters(in: .whitespaces)), x == x.rounded(),
-              x >= Double(minimum), x <= 1e9 else {
-            throw error(key, "must be a whole number of at least \(minimum), not '\(v.text)'")
+        guard case .scalar(let s, _) = v, let x = DecimalText.value(of: s), x == x.rounded(),
+              x >= Double(minimum), x <= Double(maximum) else {
+            throw error(key, "must be a whole number from \(minimum) to \(maximum), not \(Excerpt.quoted(v.text))")
         }
         return Int(x)
     }
@@ -96,7 +105,7 @@ final class ConfigurationSection {
     func choice<T: RawRepresentable>(_ key: String, default fallback: T, among choices: [T]) throws -> T where T.RawValue == String {
         guard let v = value(key) else { return fallback }
         guard case .scalar(let s, _) = v, let x = choices.first(where: { $0.rawValue == s }) else {
-            throw error(key, "must be one of \(choices.map(\.rawValue).joined(separator: ", ")), not '\(v.text)'")
+            throw error(key, "must be one of \(choices.map(\.rawValue).joined(separator: ", ")), not \(Excerpt.quoted(v.text))")
         }
         return x
     }
@@ -108,10 +117,10 @@ final class ConfigurationSection {
         case .scalar(let s, _): return [s]
         case .sequence(let items, _):
             return try items.map { item in
-                guard case .scalar(let s, _) = item else { throw error(key, "must be a list of names, not '\(v.text)'") }
+                guard case .scalar(let s, _) = item else { throw error(key, "must be a list of names, not \(Excerpt.quoted(v.text))") }
                 return s
             }
-        case .mapping: throw error(key, "must be a list of names, not '\(v.text)'")
+        case .mapping: throw error(key, "must be a list of names, not \(Excerpt.quoted(v.text))")
         }
     }
 
@@ -119,7 +128,7 @@ final class ConfigurationSection {
     func finish() throws {
         for (key, value) in pairs where !asked.contains(key) {
             throw DataError(location: value.location,
-                            message: "unknown field '\(field(key))' (fields\(path.isEmpty ? "" : " of '\(path)'"): \(asked.joined(separator: ", ")))")
+                            message: "unknown field \(Excerpt.quoted(field(key))) (fields\(path.isEmpty ? "" : " of '\(path)'"): \(asked.joined(separator: ", ")))")
         }
     }
 }

@@ -27,19 +27,31 @@ public indirect enum ConfigurationValue: Sendable {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
             let first = String(describing: error).split(separator: "\n").first.map(String.init) ?? "parse error"
-            throw DataError(source: source, message: "not valid YAML or JSON: \(first)")
+            throw DataError(source: source, message: "not valid YAML or JSON: \(first.count > 200 ? String(first.prefix(200)) + "…" : first)")
         }
         guard let root else { return .mapping([], location: source) }
-        return try ConfigurationValue(root, source: source)
+        var budget = maximumNodes
+        return try ConfigurationValue(root, source: source, budget: &budget)
     }
 
-    private init(_ node: Node, source: String) throws {
+    /// The most values (scalars, lists and mappings, counted after YAML aliases are expanded) a
+    /// configuration may hold. A real one has a few hundred; a "billion laughs" file (aliases of
+    /// aliases, 9^9 values from a few lines) is refused after this many, before it fills memory.
+    public static let maximumNodes = 100_000
+
+    private init(_ node: Node, source: String, budget: inout Int) throws {
         let location = node.mark.map { "\(source):\($0.line)" } ?? source
+        budget -= 1
+        guard budget >= 0 else {
+            throw DataError(location: location, message: "the configuration holds more than \(Self.maximumNodes) values (after YAML aliases are expanded); a study configuration has a few hundred")
+        }
         switch node {
         case .scalar(let s):
             self = .scalar(s.string, location: location)
         case .sequence(let s):
-            self = .sequence(try s.map { try ConfigurationValue($0, source: source) }, location: location)
+            var items = [ConfigurationValue]()
+            for item in s { items.append(try ConfigurationValue(item, source: source, budget: &budget)) }
+            self = .sequence(items, location: location)
         case .mapping(let m):
             var pairs = [(key: String, value: ConfigurationValue)]()
             for (key, value) in m {
@@ -47,7 +59,7 @@ public indirect enum ConfigurationValue: Sendable {
                 guard case .scalar(let k) = key else {
                     throw DataError(location: location, message: "a key that is not a name")
                 }
-                pairs.append((k.string, try ConfigurationValue(value, source: source)))
+                pairs.append((k.string, try ConfigurationValue(value, source: source, budget: &budget)))
             }
             self = .mapping(pairs, location: location)
         case .alias:

@@ -67,7 +67,7 @@ public struct CriterionSetting: Sendable, Equatable {
                                      reference: reference, gaps: gaps)
             }
         case let other?:
-            throw DataError(location: other.location, message: "field '\(field)' must be a criterion name or a mapping with 'preset', not '\(other.text)'")
+            throw DataError(location: other.location, message: "field '\(field)' must be a criterion name or a mapping with 'preset', not \(Excerpt.quoted(other.text))")
         }
     }
 

@@ -17,8 +17,14 @@ public struct DesignGrid: Sendable, Equatable {
 
     public let factors: [Factor]
 
-    /// The number of cells (1 without factors).
-    public var cellCount: Int { factors.reduce(1) { $0 * $1.values.count } }
+    /// The number of cells (1 without factors); `Int.max` when the product does not fit in an
+    /// `Int` (which is more than any limit allows).
+    public var cellCount: Int {
+        factors.reduce(1) { product, factor in
+            let (p, overflow) = product.multipliedReportingOverflow(by: factor.values.count)
+            return overflow ? Int.max : p
+        }
+    }
 
     /// The value index of each factor in cell `k` (0-based), first factor slowest.
     public func valueIndices(ofCell k: Int) -> [Int] {

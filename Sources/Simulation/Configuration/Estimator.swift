@@ -68,7 +68,7 @@ public struct Estimator: Sendable, Equatable {
         switch value {
         case .scalar(let name, let location):
             guard let known = Self.catalog.first(where: { $0.name == name }) else {
-                throw DataError(location: location, message: "field '\(field)': unknown estimator '\(name)' (built in: \(Self.catalog.map(\.name).joined(separator: ", ")); or give {name: ..., formula: ...})")
+                throw DataError(location: location, message: "field '\(field)': unknown estimator \(Excerpt.quoted(name)) (built in: \(Self.catalog.map(\.name).joined(separator: ", ")); or give {name: ..., formula: ...})")
             }
             self = known
         case .mapping(_, let location):

@@ -42,7 +42,9 @@ public struct RuptureProcess: Sendable, Equatable {
         sizeSD = try s.nonNegative("size_sd", default: d.sizeSD)
         repairProbability = try s.probability("repair_probability", default: d.repairProbability)
         repairDelayMean = try s.number("repair_delay_mean", default: d.repairDelayMean,
-                                       requirement: "a number of sessions of at least 1") { $0 >= 1 }
+                                       requirement: "a number of sessions from 1 to \(SessionCounts.largestMaximum) (the most sessions a patient may have)") {
+            $0 >= 1 && $0 <= Double(SessionCounts.largestMaximum)
+        }
         sensitivity = try PerRater(try s.section("sensitivity"), default: d.sensitivity) { try $0.probability($1, default: $2) }
         distressFeedback = try s.number("distress_feedback", default: d.distressFeedback)
         try s.finish()

@@ -58,8 +58,12 @@ public struct SessionCounts: Sendable, Equatable {
 
     init(_ s: ConfigurationSection, default d: SessionCounts) throws {
         distribution = try s.choice("distribution", default: d.distribution)
-        mean = try s.number("mean", default: d.mean, requirement: "a number larger than 0") { $0 > 0 }
-        sd = try s.number("sd", default: d.sd, requirement: "a number larger than 0") { $0 > 0 }
+        mean = try s.number("mean", default: d.mean, requirement: "a number larger than 0 and at most \(Self.largestMaximum)") {
+            $0 > 0 && $0 <= Double(Self.largestMaximum)
+        }
+        sd = try s.number("sd", default: d.sd, requirement: "a number larger than 0 and at most \(Self.largestMaximum)") {
+            $0 > 0 && $0 <= Double(Self.largestMaximum)
+        }
         minimum = try s.integer("minimum", default: d.minimum, minimum: 1)
         maximum = try s.integer("maximum", default: d.maximum, minimum: 1)
         try s.finish()
@@ -82,8 +86,9 @@ public struct SessionCounts: Sendable, Equatable {
         // minimum...maximum must not underflow.
         if distribution == .poisson || distribution == .negativeBinomial {
             let mass = untruncatedProbabilities().reduce(0, +)
-            guard mass > 1e-12 else {
-                throw s.error("mean", "puts almost no probability (\(mass)) on \(minimum) to \(maximum) sessions")
+            guard mass.isFinite, mass > 1e-12 else {
+                let fields = distribution == .negativeBinomial ? "mean \(mean) and sd \(sd)" : "mean \(mean)"
+                throw s.error("mean", "(with \(fields)) puts almost no probability (\(mass.isFinite ? String(format: "%.3g", mass) : "0")) on \(minimum) to \(maximum) sessions")
             }
         }
     }

@@ -33,12 +33,25 @@ public struct SessionDesign: Sendable, Equatable {
 
     public init() {}
 
+    /// The largest designs a configuration may ask for (each checked before anything is
+    /// allocated): patients, therapists, and patients times the most sessions a patient may have
+    /// (one replication's rows, about 100 bytes each in memory).
+    public static let maximumPatients = 1_000_000
+    public static let maximumTherapists = 100_000
+    public static let maximumPlannedSessions = 20_000_000
+
     /// Reads the design fields of the top-level section `s` (which holds other fields too).
     init(_ s: ConfigurationSection, default d: SessionDesign) throws {
-        therapists = try s.integer("therapists", default: d.therapists, minimum: 1)
-        patients = try s.integer("patients", default: d.patients, minimum: 1)
+        therapists = try s.integer("therapists", default: d.therapists, minimum: 1, maximum: Self.maximumTherapists)
+        patients = try s.integer("patients", default: d.patients, minimum: 1, maximum: Self.maximumPatients)
         caseload = try s.choice("caseload", default: d.caseload)
         sessions = try SessionCounts(try s.section("sessions"), default: d.sessions)
+        // The data of one replication are held in memory: patients times the most sessions a
+        // patient may have is limited before anything is simulated.
+        let planned = patients * sessions.maximum
+        guard planned <= Self.maximumPlannedSessions else {
+            throw s.error("patients", "is \(patients) patients with up to \(sessions.maximum) sessions each (sessions.maximum), \(planned) planned sessions; at most \(Self.maximumPlannedSessions) are allowed")
+        }
         let dropoutSection = try s.section("dropout")
         dropout.hazard = try dropoutSection.probability("hazard", default: d.dropout.hazard)
         dropout.openRuptureHazard = try dropoutSection.probability("open_rupture_hazard", default: d.dropout.openRuptureHazard)

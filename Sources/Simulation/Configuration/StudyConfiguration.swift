@@ -25,7 +25,7 @@ public struct StudyConfiguration: Sendable {
     /// The preset called `name`; an error naming `--preset` otherwise.
     public static func preset(named name: String) throws -> StudyConfiguration {
         guard let text = SimulationPresets.text(named: name) else {
-            throw DataError(location: "--preset", message: "unknown preset '\(name)' (presets: \(SimulationPresets.names.joined(separator: ", ")))")
+            throw DataError(location: "--preset", message: "unknown preset \(Excerpt.quoted(name)) (presets: \(SimulationPresets.names.joined(separator: ", ")))")
         }
         return try StudyConfiguration(text: text, source: "preset \(name)")
     }
@@ -50,7 +50,9 @@ public struct StudyConfiguration: Sendable {
         let factors = try Self.gridFactors(gridValue, of: CanonicalYAML.mapping(baseFields))
         let shape = DesignGrid(factors: factors.map { DesignGrid.Factor(path: $0.path, values: $0.values.map(\.text)) })
         guard shape.cellCount <= Self.maximumCells else {
-            throw DataError(location: gridValue?.location ?? source, message: "field 'grid' makes \(shape.cellCount) cells; at most \(Self.maximumCells) are allowed")
+            let product = factors.reduce(1.0) { $0 * Double($1.values.count) }
+            let count = shape.cellCount == Int.max ? String(format: "%.3g", product) : "\(shape.cellCount)"
+            throw DataError(location: gridValue?.location ?? source, message: "field 'grid' makes \(count) cells; at most \(Self.maximumCells) are allowed")
         }
 
         // Cells: the base with each factor's value set, decoded (so every value is checked as the
@@ -95,7 +97,7 @@ public struct StudyConfiguration: Sendable {
     /// The configuration with its preset underneath (`preset: NAME`), and its grid apart.
     private static func layers(_ parsed: ConfigurationValue) throws -> (tree: ConfigurationValue, grid: ConfigurationValue?) {
         guard case .mapping(var pairs, let location) = parsed else {
-            throw DataError(location: parsed.location, message: "a study configuration must be a mapping of fields, not '\(parsed.text)'")
+            throw DataError(location: parsed.location, message: "a study configuration must be a mapping of fields, not \(Excerpt.quoted(parsed.text))")
         }
         var presetTree: ConfigurationValue? = nil
         if let k = pairs.firstIndex(where: { $0.key == "preset" }) {
@@ -104,7 +106,7 @@ public struct StudyConfiguration: Sendable {
                 throw DataError(location: pairs[k].value.location, message: "field 'preset' must be a preset name (\(known))")
             }
             guard let presetText = SimulationPresets.text(named: name) else {
-                throw DataError(location: presetLocation, message: "field 'preset': unknown preset '\(name)' (\(known))")
+                throw DataError(location: presetLocation, message: "field 'preset': unknown preset \(Excerpt.quoted(name)) (\(known))")
             }
             presetTree = try ConfigurationValue.parse(presetText, source: "preset \(name)")
             pairs.remove(at: k)
@@ -131,7 +133,7 @@ public struct StudyConfiguration: Sendable {
         }
         return try pairs.map { path, values in
             let components = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-            func fail(_ message: String) -> DataError { DataError(location: values.location, message: "grid factor '\(path)': \(message)") }
+            func fail(_ message: String) -> DataError { DataError(location: values.location, message: "grid factor \(Excerpt.quoted(path)): \(message)") }
             guard let existing = child(of: base, at: components) else {
                 throw fail("no such field (vary a field of the configuration, e.g. patients, sessions.mean, distress.rupture_effect.patient, analysis.criterion)")
             }

@@ -25,6 +25,8 @@ public final class Checkpoint: @unchecked Sendable {
     public init(path: String, study: PowerStudy, shard: Shard?) throws {
         self.path = path
         self.study = study
+        // Only a regular file (or a link to one) can be a checkpoint: opening a FIFO would block.
+        try OutputFile.check(path)
         var completed = [ReplicationUnit: [FitRecord]]()
         var keepLength = 0
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil

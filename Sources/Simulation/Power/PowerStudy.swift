@@ -30,11 +30,15 @@ public struct PowerStudy: Sendable {
     public let seed: UInt64
     public let replications: Int
 
+    /// The most replications (cells times replications per cell) a study may have: their list is
+    /// built before the study runs (16 bytes each).
+    public static let maximumUnits = 10_000_000
+
     public init(configuration: StudyConfiguration, seed: UInt64, replications: Int) throws {
         guard replications >= 1 else { throw DataError(location: "--reps", message: "must be at least 1, not \(replications)") }
-        guard configuration.cells.count.multipliedReportingOverflow(by: replications).overflow == false,
-              configuration.cells.count * replications <= 1_000_000_000 else {
-            throw DataError(location: "--reps", message: "\(replications) replications of \(configuration.cells.count) cells are too many units")
+        let (units, overflow) = configuration.cells.count.multipliedReportingOverflow(by: replications)
+        guard !overflow, units <= Self.maximumUnits else {
+            throw DataError(location: "--reps", message: "\(replications) replications of \(configuration.cells.count) cell\(configuration.cells.count == 1 ? "" : "s") are too many; at most \(Self.maximumUnits) replications in all are allowed")
         }
         self.configuration = configuration
         self.seed = seed

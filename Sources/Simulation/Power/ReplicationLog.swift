@@ -133,16 +133,23 @@ public enum ReplicationLog {
             }
             let outcome: FitRecord.Outcome
             if f[failureAt].isEmpty {
-                let x = f[numbersAt ..< numbersAt + 6].compactMap { Double($0) }
+                let x = f[numbersAt ..< numbersAt + 6].compactMap { DecimalText.value(of: $0) }
                 let flags = [f[convergedAt], f[singularAt]]
-                guard x.count == 6, flags.allSatisfy({ $0 == "0" || $0 == "1" }) else { throw fail(n + 1, "a record without its numbers") }
+                guard x.count == 6, flags.allSatisfy({ $0 == "0" || $0 == "1" }) else {
+                    throw fail(n + 1, "a record whose numbers are not all finite decimal numbers (estimate, se, df, ci_lower, ci_upper, p)")
+                }
+                guard x[1] >= 0, x[5] >= 0, x[5] <= 1 else { throw fail(n + 1, "a record with a negative SE or a p-value outside 0 to 1") }
                 outcome = .estimated(FitRecord.Estimate(estimate: x[0], standardError: x[1], degreesOfFreedom: x[2], lower: x[3],
                                                         upper: x[4], p: x[5], converged: flags[0] == "1", singular: flags[1] == "1"))
             } else {
                 outcome = .failed(f[failureAt])
             }
+            let prevalence = f[prevalenceAt] == "NA" ? nil : DecimalText.value(of: f[prevalenceAt])
+            guard f[prevalenceAt] == "NA" || prevalence.map({ $0 >= 0 && $0 <= 1 }) == true else {
+                throw fail(n + 1, "a record whose prevalence \(Excerpt.quoted(f[prevalenceAt])) is not NA or a number from 0 to 1")
+            }
             records.append(FitRecord(cell: cell, replication: replication, rater: rater, estimator: f[estimatorAt], term: term,
-                                     outcome: outcome, prevalence: Double(f[prevalenceAt])))
+                                     outcome: outcome, prevalence: prevalence))
         }
         return Contents(study: study, shard: shard, records: records, completeLength: completeLength)
     }
@@ -152,7 +159,7 @@ public enum ReplicationLog {
 
     /// A CSV field, quoted when it holds a comma, a quote or starts or ends with a space.
     static func csvField(_ s: String) -> String {
-        s.contains(where: { $0 == "," || $0 == "\"" }) || s.first == " " || s.last == " "
+        s.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) || s.first == " " || s.last == " "
             ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
 

@@ -37,7 +37,8 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
         let id = try integer("SLURM_ARRAY_TASK_ID", idText), count = try integer("SLURM_ARRAY_TASK_COUNT", countText)
         let minimum = try environment["SLURM_ARRAY_TASK_MIN"].map { try integer("SLURM_ARRAY_TASK_MIN", $0) } ?? 1
         let step = try environment["SLURM_ARRAY_TASK_STEP"].map { try integer("SLURM_ARRAY_TASK_STEP", $0) } ?? 1
-        guard step >= 1, (id - minimum) % step == 0, (id - minimum) / step + 1 >= 1, (id - minimum) / step + 1 <= count else {
+        let (offset, overflow) = id.subtractingReportingOverflow(minimum)
+        guard step >= 1, !overflow, offset >= 0, offset % step == 0, offset / step + 1 <= count else {
             throw DataError(location: "SLURM_ARRAY_TASK_ID", message: "task \(id) of an array of \(count) from \(minimum) in steps of \(step) is not one of the array's tasks; give --shard I/N")
         }
         return try Shard(index: (id - minimum) / step + 1, count: count)

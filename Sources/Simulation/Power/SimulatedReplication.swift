@@ -83,10 +83,16 @@ struct SimulatedReplication {
             }
             do {
                 let q = try StudentT(degreesOfFreedom: e.degreesOfFreedom).upperQuantile(cell.analysis.alpha / 2)
-                return record(term, .estimated(FitRecord.Estimate(
+                let estimate = FitRecord.Estimate(
                     estimate: e.estimate, standardError: e.standardError, degreesOfFreedom: e.degreesOfFreedom,
                     lower: e.estimate - q * e.standardError, upper: e.estimate + q * e.standardError, p: e.p,
-                    converged: fit.converged, singular: fit.singular)))
+                    converged: fit.converged, singular: fit.singular)
+                // A record holds finite numbers only (the replications file refuses others).
+                guard [estimate.estimate, estimate.standardError, estimate.degreesOfFreedom, estimate.lower, estimate.upper, estimate.p]
+                        .allSatisfy(\.isFinite) else {
+                    return record(term, .failed("the fit of '\(term.rawValue)' gave a number that is not finite (estimate, SE, df or p)"))
+                }
+                return record(term, .estimated(estimate))
             } catch {
                 return record(term, .failed(Self.oneLine(error)))
             }

@@ -31,9 +31,12 @@ public struct SimulatedSample: Sendable {
             cdf.append(cumulative)
         }
 
+        // Each column is its own variable and grows by appending in place: one pass over the
+        // patients, linear in the number of rows. (Appending through `PerRater`'s subscript would
+        // copy the whole column per patient: quadratic.)
         var patient = [Double](), therapist = [Double](), session = [Double]()
-        var alliance = PerRater<[Double]>(patient: [], therapist: []), distress = [Double]()
-        var started = PerRater<[Bool]>(patient: [], therapist: []), repaired = PerRater<[Bool]>(patient: [], therapist: [])
+        var alliancePatient = [Double](), allianceTherapist = [Double](), distress = [Double]()
+        var startedPatient = [Bool](), startedTherapist = [Bool](), repairedPatient = [Bool](), repairedTherapist = [Bool]()
         for i in 0..<process.design.patients {
             let course = PatientTrajectory(process: process, index: i, therapists: therapists, sessionCDF: cdf,
                                            stream: RandomStream(seed: seed, path: path + [UInt64(i + 1)]))
@@ -41,27 +44,43 @@ public struct SimulatedSample: Sendable {
             therapist.append(contentsOf: repeatElement(Double(course.therapist + 1), count: course.sessions.count))
             session.append(contentsOf: course.sessions.map(Double.init))
             distress.append(contentsOf: course.distress)
-            for rater in SimulatedRater.allCases {
-                alliance[rater].append(contentsOf: course.alliance[rater])
-                started[rater].append(contentsOf: course.ruptureStarted[rater])
-                repaired[rater].append(contentsOf: course.ruptureRepaired[rater])
-            }
+            alliancePatient.append(contentsOf: course.alliance.patient)
+            allianceTherapist.append(contentsOf: course.alliance.therapist)
+            startedPatient.append(contentsOf: course.ruptureStarted.patient)
+            startedTherapist.append(contentsOf: course.ruptureStarted.therapist)
+            repairedPatient.append(contentsOf: course.ruptureRepaired.patient)
+            repairedTherapist.append(contentsOf: course.ruptureRepaired.therapist)
         }
         table = try DataTable(source: "simulated data", names: Self.columns, columns: [
             .numeric(patient), .numeric(therapist), .numeric(session),
-            .numeric(alliance.patient), .numeric(alliance.therapist), .numeric(distress),
-        ])
-        trueRupture = started
-        trueRepair = repaired
+            .numeric(alliancePatient), .numeric(allianceTherapist), .numeric(distress),
+        ], metadata: Self.metadata)
+        trueRupture = PerRater(patient: startedPatient, therapist: startedTherapist)
+        trueRepair = PerRater(patient: repairedPatient, therapist: repairedTherapist)
     }
+
+    /// Variable labels, formats and measurement levels of the columns, for SPSS and Stata files.
+    static let metadata: [String: VariableMetadata] = [
+        "patient": VariableMetadata(label: "Patient (simulated)", format: "F8.0", measure: .nominal),
+        "therapist": VariableMetadata(label: "Therapist (simulated)", format: "F8.0", measure: .nominal),
+        "session": VariableMetadata(label: "Session number", format: "F8.0", measure: .scale),
+        "alliance_patient": VariableMetadata(label: "Patient-rated alliance (simulated)", format: "F8.2", measure: .scale),
+        "alliance_therapist": VariableMetadata(label: "Therapist-rated alliance (simulated)", format: "F8.2", measure: .scale),
+        "distress": VariableMetadata(label: "Distress before the session (simulated)", format: "F8.2", measure: .scale),
+    ]
 
     /// The data with the true events added as 0/1 columns `true_rupture_patient`,
     /// `true_repair_patient`, `true_rupture_therapist`, `true_repair_therapist`.
     public func tableWithTrueEvents() throws -> DataTable {
         var out = table
+        let yesNo = [ValueLabel(value: .number(0), label: "No"), ValueLabel(value: .number(1), label: "Yes")]
         for rater in SimulatedRater.allCases {
-            try out.append(.numeric(trueRupture[rater].map { $0 ? 1 : 0 }), named: "true_rupture_\(rater.rawValue)")
-            try out.append(.numeric(trueRepair[rater].map { $0 ? 1 : 0 }), named: "true_repair_\(rater.rawValue)")
+            try out.append(.numeric(trueRupture[rater].map { $0 ? 1 : 0 }), named: "true_rupture_\(rater.rawValue)",
+                           metadata: VariableMetadata(label: "A rupture the \(rater.rawValue) perceived starts (true event, simulated)",
+                                                      valueLabels: yesNo, format: "F1.0", measure: .nominal))
+            try out.append(.numeric(trueRepair[rater].map { $0 ? 1 : 0 }), named: "true_repair_\(rater.rawValue)",
+                           metadata: VariableMetadata(label: "A rupture the \(rater.rawValue) perceived is repaired (true event, simulated)",
+                                                      valueLabels: yesNo, format: "F1.0", measure: .nominal))
         }
         return out
     }
