@@ -23,7 +23,6 @@ public enum OutputFolder {
         var link = stat()
         if lstat(path, &link) == 0 { throw OutputError(path: path, reason: "is a symbolic link to a folder that does not exist") }
         let url = URL(fileURLWithPath: path)
-        let parent = url.deletingLastPathComponent()
         StalePartials.remove(near: url.path)
         let temporary = URL(fileURLWithPath: StalePartials.name(for: url.path))
         try Destination(path: path, inputs: []).createFolder()

@@ -48,7 +48,7 @@ import Testing
     static let texts = ["a", "Smith, J", "say \"hi\"", "two\nlines", " padded ", "NA x", "Linköping", "€5", "tab\there", "semi;colon",
                         "x", "Öberg", "b\r\nc"]
     /// Numbers, including those whose shortest form needs an exponent or 17 digits.
-    static let numbers: [Double] = [0, 1, -1, 0.1, 3.25, -2.5e-8, 1e15, 123456789.125, 1.7976931348623157e308, 5e-324, 1 / 3, 6.02214076e23]
+    static let numbers: [Double] = [0, 1, -1, 0.1, 3.25, -2.5e-8, 1e15, 123456789.125, 1.7976931348623157e308, Double.leastNonzeroMagnitude, 1 / 3, 6.02214076e23]
 
     /// A table of numeric and text columns, written by `DelimitedTextWriter` and read back: the
     /// same names, the same values bit for bit, the same missing cells.
