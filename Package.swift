@@ -60,7 +60,11 @@ let package = Package(
             dependencies: [
                 "Numerics", "Tabular", "MixedModels", "Reports", "SessionData", "Ruptures", "Simulation", "Replication",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+            ],
+            plugins: ["BuildInfoPlugin"]),
+
+        // Records the git commit the executable is built from (`alliance --version`, report footers).
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
 
         // Timing driver used by the scripts in Benchmarks/ (run in release mode).
         .executableTarget(name: "AllianceBenchmarks", dependencies: ["Tabular", "Numerics", "MixedModels", "SessionData", "Ruptures"],

@@ -50,8 +50,10 @@ public struct ReplicationReport: Sendable {
     }
 
     /// The report for the terminal (`format` text) or for `report.md` (markdown); LaTeX and CSV
-    /// give the tables alone.
-    public func rendered(as format: TableFormat) -> String {
+    /// give the tables alone. Markdown links the figures in `figuresIn` (a folder, "" for the
+    /// report's own folder); without one it names them and says how to write them, so it never
+    /// links a file that does not exist.
+    public func rendered(as format: TableFormat, figuresIn folder: String? = nil) -> String {
         switch format {
         case .text:
             var out = heading.joined(separator: "\n") + "\n"
@@ -66,7 +68,12 @@ public struct ReplicationReport: Sendable {
                 out += "\n## " + step.title + "\n\n"
                 out += tables(step.tables).map { $0.rendered(as: .markdown) }.joined(separator: "\n")
             }
-            out += "\n## Figures\n\n" + figures.map { "![\($0.fileName)](\($0.fileName))" }.joined(separator: "\n\n") + "\n"
+            if let folder {
+                let prefix = folder.isEmpty || folder.hasSuffix("/") ? folder : folder + "/"
+                out += "\n## Figures\n\n" + figures.map { "![\($0.fileName)](\(prefix)\($0.fileName))" }.joined(separator: "\n\n") + "\n"
+            } else if !figures.isEmpty {
+                out += "\n## Figures\n\nNot written: " + figures.map(\.fileName).joined(separator: ", ") + " (`--out DIR` writes them, with this report as DIR/report.md).\n"
+            }
             if !figuresNotDrawn.isEmpty { out += "\n" + figuresNotDrawn.map { "Not drawn: \($0)." }.joined(separator: "\n") + "\n" }
             return out
         case .latex:
@@ -88,7 +95,7 @@ public struct ReplicationReport: Sendable {
     /// Every file of `--out DIR`, by name: `report.md`, `tables.tex`, `<table>.csv` for each
     /// table, `results.json`, and the figures.
     public func files() throws -> [(name: String, contents: String)] {
-        var out: [(String, String)] = [("report.md", rendered(as: .markdown)), ("tables.tex", rendered(as: .latex)),
+        var out: [(String, String)] = [("report.md", rendered(as: .markdown, figuresIn: "")), ("tables.tex", rendered(as: .latex)),
                                        ("results.json", try json())]
         out += tables.map { ("\($0.name).csv", $0.rendered(as: .csv)) }
         out += figures.map { ($0.fileName, $0.svg) }

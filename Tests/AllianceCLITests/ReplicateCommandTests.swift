@@ -36,6 +36,8 @@ import Testing
         #expect(out.standardOutput.contains("Table 10. Published findings and this dataset"))
         // Progress on standard error, silenced by --quiet.
         #expect(out.standardError.contains("alliance replicate: lagged models") && out.standardError.contains("alliance replicate: sensitivity"))
+        // Standard error is a file here, not a terminal: no counter lines ("  14/14").
+        #expect(!out.standardError.contains("/14"), "\(out.standardError)")
         let quiet = try CommandRunner.run(["replicate", "--quiet"], in: dir)
         #expect(quiet.status == 0 && quiet.standardError.isEmpty && quiet.standardOutput == out.standardOutput)
     }

@@ -68,8 +68,12 @@ import FoundationXML
         for step in ReplicationReport.steps { #expect(text.contains(step.title + "\n" + String(repeating: "=", count: step.title.count))) }
         #expect(text.contains("Data: fixture.csv\nSYNTHETIC DATA: a test."))
         #expect(text.contains("Therapists: therapist fixed effects (dummies): 6 therapists are too few"))
-        let markdown = Self.report.rendered(as: .markdown)
+        let markdown = Self.report.rendered(as: .markdown, figuresIn: "")
         #expect(markdown.contains("## 7. Published vs this dataset") && markdown.contains("![patient-series.svg](patient-series.svg)"))
+        // Printed without --out, the Markdown names the figures but links none (they were not written).
+        let printed = Self.report.rendered(as: .markdown)
+        #expect(!printed.contains("](") && printed.contains("Not written: alliance-by-session.svg"))
+        #expect(Self.report.rendered(as: .markdown, figuresIn: "results").contains("![patient-series.svg](results/patient-series.svg)"))
         let latex = Self.report.rendered(as: .latex)
         #expect(latex.components(separatedBy: "\\begin{table}").count - 1 == Self.report.tables.count)
         #expect(!latex.contains("κ") && latex.contains("$\\kappa$"))
