@@ -23,7 +23,7 @@ struct DescribeCommand: ParsableCommand {
             return
         }
         let tables = PanelDescriptionTables.all(description) + [RatingIntraclassCorrelations.table(iccs)]
-        print(tables.map { $0.rendered(as: tableFormat) }.joined(separator: "\n"), terminator: "")
+        print(tables.rendered(as: tableFormat, labelPrefix: "describe", comment: "alliance describe \(panel.source)"), terminator: "")
     }
 }
 

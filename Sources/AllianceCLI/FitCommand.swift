@@ -88,7 +88,7 @@ struct FitCommand: ParsableCommand {
         case .markdown, .latex:
             var tables = [MixedModelTables.fixedEffects(fit), MixedModelTables.randomEffects(fit)]
             if let comparison { tables.append(MixedModelTables.likelihoodRatio(comparison)) }
-            output = tables.map { $0.rendered(as: format.tableFormat!) }.joined(separator: "\n")
+            output = tables.rendered(as: format.tableFormat!, labelPrefix: "fit", comment: "alliance fit \(data): \(fit.formula)")
         }
 
         if let ranef { try OutputFile.write(ConditionalModesFile.csv(fit), to: ranef) }

@@ -22,7 +22,7 @@ struct PowerReport {
     func summary(_ summaries: [PerformanceSummary], format: OutputFormat) throws -> String {
         guard let tableFormat = format.tableFormat else { return try JSONOutput.string(output(summaries)) }
         let table = tableFormat == .csv ? tidyTable(summaries) : displayTable(summaries)
-        return table.rendered(as: tableFormat)
+        return [table].rendered(as: tableFormat, labelPrefix: "power", comment: "alliance power: simulated data, seed \(study.seed)")
     }
 
     /// The format named by `--format`, else by the extension of `out` (.md, .tex, .csv, .json),

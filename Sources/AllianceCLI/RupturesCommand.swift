@@ -62,7 +62,7 @@ struct RupturesCommand: ParsableCommand {
         if let path = episodes { outputs.append((path, Data(DelimitedTextWriter.text(of: try RuptureAnnotation.episodeTable(report)).utf8))) }
         let printed: String
         if let tableFormat = format.tableFormat {
-            printed = RuptureTables.all(report).map { $0.rendered(as: tableFormat) }.joined(separator: "\n")
+            printed = RuptureTables.all(report).rendered(as: tableFormat, labelPrefix: "ruptures", comment: "alliance ruptures \(panel.source)")
         } else {
             printed = try JSONOutput.string(report)
         }

@@ -93,7 +93,7 @@ struct SequencesCommand: ParsableCommand {
             folder.append(("sequences.json", json))
             folder.append(("transitions.svg", TransitionFigure.diagram(report).svg(description: "Transition diagram of \(coded.source)").rendered))
         }
-        let printed = format.tableFormat.map { f in tables.map { $0.rendered(as: f) }.joined(separator: "\n") } ?? json
+        let printed = format.tableFormat.map { tables.rendered(as: $0, labelPrefix: "sequences", comment: "alliance sequences") } ?? json
         // The folder appears whole or not at all (OutputFolder); the session file is atomic.
         if let out { try OutputFolder.write(folder, to: out) }
         if let (path, data) = sessionsFile { try OutputFile.write(data, to: path) }

@@ -77,8 +77,8 @@ public struct ReplicationReport: Sendable {
             if !figuresNotDrawn.isEmpty { out += "\n" + figuresNotDrawn.map { "Not drawn: \($0)." }.joined(separator: "\n") + "\n" }
             return out
         case .latex:
-            return "% Tables of the replication (\(analysis.panel.source)). Needs \\usepackage{booktabs} and \\usepackage{graphicx}.\n\n"
-                + tables.map { $0.rendered(as: .latex) }.joined(separator: "\n")
+            return LaTeXDocument.render(tables, labelPrefix: "replicate",
+                                        comment: "Tables of the replication of \(PublishedFindings.citation)\non \(analysis.panel.source).")
         case .csv:
             return tables.map { $0.rendered(as: .csv) }.joined(separator: "\n")
         }

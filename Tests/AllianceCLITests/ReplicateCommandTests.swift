@@ -64,7 +64,7 @@ import Testing
         let markdown = try String(contentsOf: dir.appendingPathComponent("results/report.md"), encoding: .utf8)
         #expect(markdown.contains("![lagged-effects.svg](lagged-effects.svg)") && markdown.contains("SYNTHETIC DATA"))
         let tex = try String(contentsOf: dir.appendingPathComponent("results/tables.tex"), encoding: .utf8)
-        #expect(tex.components(separatedBy: "\\begin{table}").count - 1 == written.filter { $0.hasSuffix(".csv") }.count)
+        #expect(tex.components(separatedBy: "\\caption{").count - 1 == written.filter { $0.hasSuffix(".csv") }.count)
     }
 
     @Test func singleRaterAndNoTherapistDatasetsRunAndSayWhatCannot() throws {

@@ -75,7 +75,7 @@ import FoundationXML
         #expect(!printed.contains("](") && printed.contains("Not written: alliance-by-session.svg"))
         #expect(Self.report.rendered(as: .markdown, figuresIn: "results").contains("![patient-series.svg](results/patient-series.svg)"))
         let latex = Self.report.rendered(as: .latex)
-        #expect(latex.components(separatedBy: "\\begin{table}").count - 1 == Self.report.tables.count)
+        #expect(latex.components(separatedBy: "\\caption{").count - 1 == Self.report.tables.count)
         #expect(!latex.contains("κ") && latex.contains("$\\kappa$"))
     }
 

@@ -48,6 +48,6 @@ import FoundationXML
     }
 
     @Test func latexEscapesSymbolsOutsideMathMode() {
-        #expect(LaTeXTableRenderer.escape("κ ≥ .40, χ² → p") == "$\\kappa$ $\\geq$ .40, $\\chi$² $\\rightarrow$ p")
+        #expect(LaTeXTableRenderer.escape("κ ≥ .40, χ² → p") == "$\\kappa$ $\\geq$ .40, $\\chi$$^{2}$ $\\rightarrow$ \\textit{p}")
     }
 }
