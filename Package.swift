@@ -13,6 +13,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/JohnSundell/Plot", from: "0.14.0"),
     ],
     targets: [
         // C libraries, each reached through a module map and a small header of our own.
@@ -21,6 +22,7 @@ let package = Package(
         .systemLibrary(name: "CNLopt", pkgConfig: "nlopt", providers: [.apt(["libnlopt-dev"])]),
         .systemLibrary(name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),
         .systemLibrary(name: "CReadStat", providers: [.apt(["libreadstat-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         // Dense linear algebra over BLAS/LAPACK, distributions and random streams over GSL,
         // BOBYQA over NLopt.
@@ -32,8 +34,11 @@ let package = Package(
         // Linear mixed models as lme4 fits them, with lmerTest's Satterthwaite inference.
         .target(name: "MixedModels", dependencies: ["Numerics", "Tabular"]),
 
-        // Publication tables (text, Markdown, LaTeX, CSV), JSON, SVG figures, atomic file output.
-        .target(name: "Reports", dependencies: ["MixedModels", "SessionData", "Ruptures"]),
+        // Publication tables (text, Markdown, LaTeX, CSV), JSON, SVG figures, self-contained HTML
+        // reports (built with Plot), atomic file output; the data file's SHA-256 (OpenSSL) for
+        // the reports' provenance.
+        .target(name: "Reports", dependencies: ["MixedModels", "SessionData", "Ruptures", "COpenSSL",
+                                                .product(name: "Plot", package: "Plot")]),
 
         // The panel of session ratings (long format): readers (CSV, SPSS, Stata), validation, scale
         // metadata and codebooks, transforms by session number (lead/lag, centring, detrending).

@@ -98,7 +98,8 @@ struct PowerCommand: ParsableCommand {
         } else {
             let report = PowerReport(study: power, records: records)
             for file in try report.files(out: out, format: PowerReport.format(outputs.format, out: out), curve: outputs.curve,
-                                         curveFactor: curveFactor, replications: outputs.replications) {
+                                         curveFactor: curveFactor, replications: outputs.replications,
+                                         html: try PowerReport.provenance(format: outputs.format, out: out)) {
                 try OutputFile.write(file.contents, to: file.path)
             }
         }

@@ -65,7 +65,9 @@ struct ReplicateCommand: ParsableCommand {
         // Printed Markdown links the figures only where --out writes them.
         let printed = try format.tableFormat.map { report.rendered(as: $0, figuresIn: out) } ?? report.json()
         if let out {
-            let files = try report.files()
+            let provenance = try ReportProvenance.now(dataFile: path, arguments: ["alliance"] + CommandLine.arguments.dropFirst(),
+                                                      version: Alliance.versionLine, sources: ReplicationSources.all)
+            let files = try report.files(provenance: provenance)
             progress.step("writing \(files.count) files to \(out)")
             try OutputFolder.write(files, to: out)
         }

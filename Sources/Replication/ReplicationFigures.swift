@@ -19,13 +19,16 @@ public enum ReplicationFigures {
         var figures = [ReplicationReport.Figure]()
         var notDrawn = [String]()
         if let chart = allianceBySession(a) {
-            figures.append(.init(fileName: "alliance-by-session.svg", svg: chart.svg(description: "Mean alliance by session number per rater with 95% confidence bands; sessions rated by at least \(minimumPerSession) patients.").rendered))
+            let caption = "Mean alliance by session number per rater with 95% confidence bands; sessions rated by at least \(minimumPerSession) patients."
+            figures.append(.init(fileName: "alliance-by-session.svg", svg: chart.svg(description: caption).rendered, caption: caption))
         } else {
             notDrawn.append("alliance-by-session.svg: no session number was rated by \(minimumPerSession) or more patients")
         }
-        figures.append(.init(fileName: "patient-series.svg", svg: patientSeries(a).svg(description: "Alliance ratings of each patient by session, per rater, with ruptures (downward triangles) and repairs (upward triangles) under the \(a.criterion.name) criterion.").rendered))
+        let seriesCaption = "Alliance ratings of each patient by session, per rater, with ruptures (downward triangles) and repairs (upward triangles) under the \(a.criterion.name) criterion."
+        figures.append(.init(fileName: "patient-series.svg", svg: patientSeries(a).svg(description: seriesCaption).rendered, caption: seriesCaption))
         if let plot = laggedEffects(a) {
-            figures.append(.init(fileName: "lagged-effects.svg", svg: plot.svg(description: "Effects of ruptures and repairs at session t on distress at session t + 1 (b with 95% CI) under each rupture criterion, with observed and detrended distress.").rendered))
+            let caption = "Effects of ruptures and repairs at session t on distress at session t + 1 (b with 95% CI) under each rupture criterion, with observed and detrended distress."
+            figures.append(.init(fileName: "lagged-effects.svg", svg: plot.svg(description: caption).rendered, caption: caption))
         } else {
             notDrawn.append("lagged-effects.svg: no lagged effect could be estimated (\(a.lagged.first?.outcome.reason ?? "no model"))")
         }

@@ -131,7 +131,7 @@ import FoundationXML
     @Test func outputFolderIsWrittenWholeOrNotAtAll() throws {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("alliance-out-\(UUID())")
         defer { try? FileManager.default.removeItem(at: base) }
-        let files = try Self.report.files()
+        let files = try Self.report.files(provenance: ReportProvenance(dataFile: "fixture.csv", dataSHA256: "00", commandLine: "alliance replicate fixture.csv", version: "alliance test", date: "2026-12-01T00:00:00Z"))
         let folder = base.appendingPathComponent("results")
         try OutputFolder.write(files, to: folder.path)
         let written = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
