@@ -49,7 +49,7 @@ import Testing
         #expect(out.status == 0, "\(out.standardError)")
         let written = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("results").path).sorted()
         #expect(written == ["alliance-by-session.svg", "alliance-correlation.csv", "growth.csv", "icc.csv", "lagged-effects.svg",
-                            "lagged.csv", "patient-series.svg", "published.csv", "ratings.csv", "report.md", "results.json",
+                            "lagged.csv", "patient-series.svg", "published.csv", "ratings.csv", "report.html", "report.md", "results.json",
                             "rupture-agreement.csv", "ruptures.csv", "sample.csv", "sensitivity.csv", "tables.tex"])
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: dir.appendingPathComponent("results/results.json"))) as! [String: Any]
         #expect(Set((json["lagged"] as! [String: Any]).keys) == ["patient", "therapist", "both"])
