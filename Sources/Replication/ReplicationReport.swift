@@ -33,7 +33,7 @@ public struct ReplicationReport: Sendable {
         ("2. Descriptives by rater", ["ratings", "icc", "alliance-correlation"], ["alliance-by-session.svg"]),
         ("3. Ruptures and repairs", ["ruptures", "rupture-agreement"], ["patient-series.svg"]),
         ("4. Alliance growth", ["growth"], []),
-        ("5. Lagged models", ["lagged"], []),
+        ("5. Lagged models", ["lagged-estimators", "lagged"], []),
         ("6. Sensitivity", ["sensitivity"], ["lagged-effects.svg"]),
         ("7. Published vs this dataset", ["published"], []),
     ]
