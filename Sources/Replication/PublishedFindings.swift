@@ -5,10 +5,10 @@ import Ruptures
 /// shows, so that a replicator sees at once what holds.
 ///
 /// The published figures are the paper's, as the public clinical summary relays them (PPRNet
-/// clinical summary by G. Tasca, 3 Dec 2025; research notes 0.1): the full text was not available
+/// clinical summary by G. Tasca, 3 Dec 2025; docs/REPLICATION-SOURCES.md §1): the full text was not available
 /// to us, so only what the summary states is here, and no more precision than it gives:
 /// - 52% of patients reported at least one rupture, and 73% of the therapist-rated series (one
-///   per patient: 73% of 6 therapists is not a whole number; research notes 0.1 [I]) [P];
+///   per patient: 73% of 6 therapists is not a whole number; docs/REPLICATION-SOURCES.md §1 [I]) [P];
 /// - the alliance rose significantly across sessions [V] (the rater is not stated: compared with
 ///   each rater's growth model);
 /// - patient-rated ruptures predicted higher distress at the next session; therapist-rated ones
