@@ -22,7 +22,7 @@ enum ReportStyle {
         thead th { border-top: 2px solid #000; border-bottom: 1px solid #000; font-weight: normal; vertical-align: bottom; }
         th, td { padding: .2rem .55rem; }
         .left { text-align: left; } .right { text-align: right; } .center { text-align: center; }
-        td.number { white-space: nowrap; }
+        td.number, td.right, td.center { white-space: nowrap; }
         td.indent { padding-left: 1.6rem; }
         tr.section th { text-align: left; font-style: italic; font-weight: normal; padding-top: .6rem; }
         p.note { font-size: .82rem; margin: .4rem 0 0; max-width: 60rem; }
