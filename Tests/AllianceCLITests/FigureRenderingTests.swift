@@ -120,6 +120,7 @@ import Testing
         let harness = folder.appendingPathComponent("figures.html")
         try Self.harness(named).write(to: harness, atomically: true, encoding: .utf8)
         guard let dom = try ToolRunner.run(HTMLReportTests.browsers, ["--headless", "--no-sandbox", "--disable-gpu", "--window-size=3000,2000",
+                                                                      "--user-data-dir=\(folder.appendingPathComponent("chromium-profile").path)",
                                                                       "--dump-dom", harness.absoluteString], in: folder) else { return }
         guard let start = dom.output.range(of: "RESULT ["), let end = dom.output.range(of: "</pre>", range: start.upperBound..<dom.output.endIndex) else {
             Issue.record("the browser wrote no result: \(dom.output.suffix(600))")

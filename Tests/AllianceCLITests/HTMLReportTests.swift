@@ -63,7 +63,9 @@ import Testing
 
         // PNG and PDF, with every console message logged to standard error.
         let png = folder.appendingPathComponent("\(name).png"), pdf = folder.appendingPathComponent("\(name).pdf")
-        let common = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--enable-logging=stderr", "--v=0"]
+        // A profile of its own in the scratch folder: nothing of the user's (or CI's) home is read or written.
+        let common = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--enable-logging=stderr", "--v=0",
+                      "--user-data-dir=\(folder.appendingPathComponent("chromium-profile").path)"]
         guard let shot = try ToolRunner.run(Self.browsers, common + ["--window-size=1024,1400", "--screenshot=\(png.path)", path.absoluteString], in: folder),
               let printed = try ToolRunner.run(Self.browsers, common + ["--no-pdf-header-footer", "--print-to-pdf=\(pdf.path)", path.absoluteString], in: folder)
         else { return }
