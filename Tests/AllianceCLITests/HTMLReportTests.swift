@@ -96,7 +96,7 @@ import Testing
         }
     }
 
-    @Test func replicateFitAndPowerReportsRenderAndFitThePage() throws {
+    @Test func replicateFitPowerAndSequencesReportsRenderAndFitThePage() throws {
         let folder = try ToolRunner.scratch("html")
         defer { try? FileManager.default.removeItem(at: folder) }
         let replicate = try CommandRunner.run(["replicate", "--out", "results", "--quiet"], in: folder)
@@ -109,8 +109,12 @@ import Testing
             .write(to: folder.appendingPathComponent("study.yaml"), atomically: true, encoding: .utf8)
         let power = try CommandRunner.run(["power", "--config", "study.yaml", "--reps", "3", "--seed", "5", "--out", "power.html", "--quiet"], in: folder)
         #expect(power.status == 0, "\(power.standardError)")
+        let sequences = try CommandRunner.run(["sequences", Self.datasets.appendingPathComponent("coded-sessions-synthetic.csv").path,
+                                               "--codebook", Self.datasets.appendingPathComponent("coded-sessions-codebook.yaml").path,
+                                               "--permutations", "99", "--out", "coded"], in: folder)
+        #expect(sequences.status == 0, "\(sequences.standardError)")
         for report in [folder.appendingPathComponent("results/report.html"), folder.appendingPathComponent("fit.html"),
-                       folder.appendingPathComponent("power.html")] {
+                       folder.appendingPathComponent("power.html"), folder.appendingPathComponent("coded/report.html")] {
             try checkInBrowser(report, in: report.deletingLastPathComponent())
         }
     }

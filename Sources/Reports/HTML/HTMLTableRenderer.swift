@@ -27,6 +27,16 @@ struct HTMLTableRenderer {
         })
     }
 
+    /// A header that may break after each underscore (`markers_confrontation`), so that a table of
+    /// variable names still fits a narrow page.
+    static func breakable(_ header: String) -> Node<HTML.BodyContext> {
+        let parts = header.split(separator: "_", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count > 1 else { return inline(header) }
+        return .group(parts.enumerated().flatMap { (k, part) -> [Node<HTML.BodyContext>] in
+            k + 1 < parts.count ? [.text(part + "_"), .selfClosedElement(named: "wbr", attributes: [])] : [inline(part)]
+        })
+    }
+
     func node() -> Node<HTML.BodyContext> {
         let (number, title) = Self.caption(table.title)
         let captionNodes: [Node<HTML.BodyContext>] = (number.map { [Node<HTML.BodyContext>.span(.class("number"), .text($0))] } ?? [])
@@ -45,7 +55,7 @@ struct HTMLTableRenderer {
         }
         if !current.isEmpty { bodies.append(current) }
         let header: Node<HTML.TableContext> = .thead(.tr(.group(table.columns.map { column in
-            .th(.attribute(named: "scope", value: "col"), .class(Self.alignment(column.alignment)), Self.inline(column.header))
+            .th(.attribute(named: "scope", value: "col"), .class(Self.alignment(column.alignment)), Self.breakable(column.header))
         })))
         var content: [Node<HTML.BodyContext>] = [
             .table(.id("table-\(table.name)"), .caption(.group(captionNodes)), header, .group(bodies.map { .tbody(.group($0)) })),

@@ -20,7 +20,7 @@ enum ReportStyle {
         caption .number, figcaption .number { display: block; font-weight: bold; }
         caption .title, figcaption .title { display: block; font-style: italic; }
         thead th { border-top: 2px solid #000; border-bottom: 1px solid #000; font-weight: normal; vertical-align: bottom; }
-        th, td { padding: .2rem .55rem; }
+        th, td { padding: .2rem .4rem; }
         .left { text-align: left; } .right { text-align: right; } .center { text-align: center; }
         td.number, td.right, td.center { white-space: nowrap; }
         td.indent { padding-left: 1.6rem; }
