@@ -86,7 +86,7 @@ public struct RatingIntraclassCorrelations: Sendable, Encodable {
         var t = Table(title: "Table 4. Intraclass correlations", name: "icc", columns: columns)
         var notes = [String]()
         if let reason = iccs.first?.therapistShareNotEstimated {
-            t.notes = ["ICC patient = τ²_patient / (τ²_patient + σ²), the share of the rating's variance between patients within therapists, from the REML model \(iccs.first?.formula ?? ""). No therapist share is estimated, by the rule the models follow: \(reason)."]
+            t.notes = ["ICC patient = τ²(patient) / (τ²(patient) + σ²), the share of the rating's variance between patients within therapists, from the REML model \(iccs.first?.formula ?? ""). No therapist share is estimated, by the rule the models follow: \(reason)."]
             for icc in iccs {
                 t.append([.text(icc.rating), icc.patient.map { .bounded($0, decimals: 2) } ?? .text("NA")])
                 if let problem = icc.problem { t.notes.append("\(icc.rating): not estimable (\(problem)).") }
@@ -102,8 +102,8 @@ public struct RatingIntraclassCorrelations: Sendable, Encodable {
             if icc.singular { notes.append("\(icc.rating): singular fit (a variance estimated as zero).") }
         }
         let definition = withTherapists
-            ? "ICC patient = τ²_patient / (τ²_therapist + τ²_patient + σ²) and ICC therapist = τ²_therapist / (the same sum): the shares of each rating's variance between patients (within therapists) and between therapists"
-            : "ICC patient = τ²_patient / (τ²_patient + σ²): the share of each rating's variance between patients"
+            ? "ICC patient = τ²(patient) / (τ²(therapist) + τ²(patient) + σ²) and ICC therapist = τ²(therapist) / (the same sum): the shares of each rating's variance between patients (within therapists) and between therapists"
+            : "ICC patient = τ²(patient) / (τ²(patient) + σ²): the share of each rating's variance between patients"
         t.notes = ["\(definition), from the REML model \(iccs.first?.formula ?? "")\(withTherapists ? "; with few therapists the therapist share is imprecise" : "")."] + notes
         return t
     }
