@@ -14,7 +14,7 @@ public enum StatisticalSymbols {
     /// `text` cut into plain runs and symbols. A symbol is a run of ASCII letters in `italic`
     /// that is not part of a longer name: no letter, digit, `_`, `.` or `'` before it, and no
     /// letter, digit, `_` or `(` after it (`rupture_p`, `Var(...)`, `e.g.` and `p(x)` are not
-    /// symbols).
+    /// symbols), and not a capital followed by a full stop (an author's initial).
     public static func runs(_ text: String) -> [Run] {
         let characters = Array(text)
         var runs = [Run]()
@@ -33,8 +33,10 @@ public enum StatisticalSymbols {
             let word = String(characters[k..<end])
             let before = k > 0 ? characters[k - 1] : nil
             let after = end < characters.count ? characters[end] : nil
-            let standsAlone = before.map { !isWordCharacter($0) && $0 != "." && $0 != "'" } ?? true
-                && after.map { !isWordCharacter($0) && $0 != "(" } ?? true
+            // A capital followed by a full stop is an initial ("Falkenström, F."), not a symbol.
+            let initial = word.count == 1 && word.first!.isUppercase && after == "."
+            let standsAlone = !initial && (before.map { !isWordCharacter($0) && $0 != "." && $0 != "'" } ?? true)
+                && (after.map { !isWordCharacter($0) && $0 != "(" } ?? true)
             if italic.contains(word) && standsAlone {
                 if !plain.isEmpty { runs.append(.plain(plain)); plain = "" }
                 runs.append(.symbol(word))

@@ -111,6 +111,9 @@ import Testing
         #expect(StatisticalSymbols.runs("p < .05, SD = 1, rupture_p, p(x), e.g. d") ==
                 [.symbol("p"), .plain(" < .05, "), .symbol("SD"), .plain(" = 1, rupture_p, p(x), e.g. "), .symbol("d")])
         #expect(LaTeXTableRenderer.escape("Patients with >= 1 rupture, n") == "Patients with $\\geq$ 1 rupture, \\textit{n}")
+        // Initials are not symbols; a symbol at the end of a sentence is.
+        #expect(StatisticalSymbols.runs("Falkenström, F. (2024), M = 2; the effect d.") ==
+                [.plain("Falkenström, F. (2024), "), .symbol("M"), .plain(" = 2; the effect "), .symbol("d"), .plain(".")])
     }
 
     @Test func signsDashesAndBarsPrintAsWritten() {

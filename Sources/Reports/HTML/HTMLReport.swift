@@ -144,7 +144,7 @@ public struct HTMLReport: Sendable {
             }),
             .if(!provenance.sources.isEmpty, .group(
                 .h2(.text("Sources of the methods")),
-                .ul(.class("sources"), .group(provenance.sources.map { .li(HTMLTableRenderer.inline($0)) }))
+                .ul(.class("sources"), .group(provenance.sources.map { .li(.text($0)) }))
             ))
         )
     }
