@@ -4,7 +4,8 @@ import Simulation
 
 /// What `alliance power` and `alliance merge` write for a complete study: the summary (a table in
 /// any format, or JSON), optionally the power curve (SVG) and the replications file. Both
-/// commands call this with the same records, so a merged study is byte for byte the unsharded one.
+/// commands call this with the same records, so a merged study is byte for byte the unsharded one
+/// (but for the footer of an HTML summary, which records its own command line and date).
 struct PowerReport {
     let study: PowerStudy
     /// Every record, replication by replication (`PowerStudy.orderedRecords`).
