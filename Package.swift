@@ -49,6 +49,10 @@ let package = Package(
         // (missed sessions as missing cells, waves), and the lag() terms of their formulas.
         .target(name: "DynamicModels", dependencies: ["Tabular", "SessionData", "MixedModels"]),
 
+        // Structural equation models by maximum likelihood with FIML (the RAM form, analytic
+        // gradients and information), and the ML-SEM dynamic panel model of dpm built on it.
+        .target(name: "SEM", dependencies: ["Numerics", "Tabular", "SessionData", "DynamicModels", "MixedModels"]),
+
         // The data-generating process of rupture designs, and power studies over a grid of design
         // factors (parallel, checkpointed, sharded for Slurm job arrays).
         .target(name: "Simulation", dependencies: ["Numerics", "Tabular", "SessionData", "Ruptures", "MixedModels", "Reports",
@@ -78,6 +82,8 @@ let package = Package(
         .testTarget(name: "SessionDataTests", dependencies: ["SessionData", "Tabular"]),
         .testTarget(name: "RupturesTests", dependencies: ["Ruptures", "SessionData", "Tabular"]),
         .testTarget(name: "DynamicModelsTests", dependencies: ["DynamicModels", "SessionData", "Tabular", "MixedModels"]),
+        .testTarget(name: "SEMTests", dependencies: ["SEM", "DynamicModels", "SessionData", "Tabular", "Numerics", "MixedModels"],
+                    exclude: ["Reference"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Ruptures", "SessionData", "MixedModels", "Tabular", "Numerics"]),
         .testTarget(name: "ReplicationTests", dependencies: ["Replication", "Ruptures", "SessionData", "MixedModels", "Reports", "Tabular"]),
         // Runs the built executable as a user would (needs `swift build` first; scripts/test does it).

@@ -1,0 +1,190 @@
+import Foundation
+import Numerics
+
+/// A structural equation model fitted by maximum likelihood to data with missing values, the way
+/// lavaan fits it with `estimator = "ML"` (and `missing = "ml"` for FIML), with analytic gradients
+/// and information matrices.
+///
+/// Fitting: the start (`StartingValues`) is whitened by the expected information there,
+/// theta = theta0 + R^-1 z with R'R = I(theta0), so that the Hessian over z is near the identity;
+/// NLopt's L-BFGS minimizes minus the log-likelihood over z with the analytic gradient; Newton
+/// steps with the analytic observed information then take it to the exact optimum (until the
+/// Newton decrement g' H^-1 g is below 1e-12). Standard errors come from the inverse of the
+/// observed information (lavaan's `information = "observed"`, which dpm uses to match Stata) or of
+/// the expected information.
+public struct StructuralEquationModel: Sendable {
+    /// How rows with missing values enter the likelihood.
+    public enum MissingData: String, Sendable, Codable {
+        /// Full information: every observed value of every row (rows with no value are dropped).
+        case fiml
+        /// Only rows with every variable observed.
+        case listwise
+    }
+
+    public let model: RAMModel
+    public let data: SEMData
+    public let missing: MissingData
+    /// The rows the likelihood uses.
+    public let rows: [Int]
+    let patterns: [MissingDataPattern]
+
+    /// Prepares `specification` for `data` (whose columns are the specification's observed
+    /// variables, in order). Throws `ModelSpecificationError` for a model that does not compile and
+    /// `SEMInputError` for data it cannot be fitted to: no usable rows, a variable with fewer than
+    /// two values or no variance, fewer rows than variables, more free parameters than moments.
+    public init(specification: ModelSpecification, data: SEMData, missing: MissingData = .fiml) throws {
+        precondition(data.variables == specification.observed, "the data's columns are the observed variables")
+        let model = try RAMModel(specification)
+        self.model = model
+        self.data = data
+        self.missing = missing
+        let p = data.variables.count
+        let rows = (0..<data.rowCount).filter { r in
+            let observed = (0..<p).filter { !data.value(row: r, column: $0).isNaN }.count
+            return missing == .fiml ? observed > 0 : observed == p
+        }
+        guard !rows.isEmpty else {
+            throw SEMInputError(missing == .fiml ? "no row has an observed value" : "no row has every variable of the model observed (listwise deletion leaves nothing; FIML would use the observed values)")
+        }
+        for j in 0..<p {
+            let values = rows.map { data.value(row: $0, column: j) }.filter { !$0.isNaN }
+            guard values.count >= 2 else {
+                throw SEMInputError("'\(data.variables[j])' has \(values.isEmpty ? "no observed value" : "one observed value") in the rows used")
+            }
+            guard values.contains(where: { $0 != values[0] }) else {
+                throw SEMInputError("'\(data.variables[j])' has no variance (every observed value is \(Self.text(values[0])))")
+            }
+        }
+        guard rows.count > p else {
+            throw SEMInputError("\(rows.count) rows for \(p) observed variables: the saturated model needs more rows than variables")
+        }
+        let moments = p + p * (p + 1) / 2
+        guard model.parameterCount <= moments else {
+            throw SEMInputError("the model has \(model.parameterCount) free parameters but the data have only \(moments) means, variances and covariances (negative degrees of freedom): it is not identified")
+        }
+        self.rows = rows
+        patterns = MissingDataPattern.patterns(of: data, rows: rows)
+    }
+
+    private static func text(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : String(v) }
+
+    /// Options of `fit`.
+    public struct FitOptions: Sendable {
+        /// The information matrix of the standard errors (lavaan's default for dpm: observed).
+        public var information: InformationKind = .observed
+        /// Compute the chi-square and the other fit indices (needs the saturated model; a power
+        /// study that only needs estimates can skip it).
+        public var fitIndices = true
+        /// The level of the confidence intervals.
+        public var confidenceLevel = 0.95
+        public init() {}
+    }
+
+    /// Fits the model. Throws `SEMInputError` when the start is not positive definite (the data
+    /// leave no positive definite starting point), `SEMFailure` when the optimization does not
+    /// converge or the information matrix is singular.
+    public func fit(_ options: FitOptions = FitOptions()) throws -> SEMFit {
+        let clock = ContinuousClock(), started = clock.now
+        let objective = FIMLObjective(model: model, patterns: patterns)
+        let q = model.parameterCount
+        let theta0 = StartingValues.values(model: model, data: data, rows: rows)
+        guard try objective.value(at: theta0) < .infinity else {
+            throw SEMInputError("the implied covariance matrix at the starting values is not positive definite")
+        }
+
+        // Whitening by the expected information at the start.
+        var info0 = try InformationMatrix.compute(.expected, objective: objective, theta: theta0)
+        let whitening = try Self.choleskyWithRidge(&info0)
+        let r = whitening.factor   // lower L with L L' = I0; theta = theta0 + L^-T z
+        func theta(_ z: [Double]) throws -> [Double] {
+            var step = z
+            try BLAS.trsv(r, triangle: .lower, transpose: .transpose, &step)
+            return zip(theta0, step).map(+)
+        }
+        var optimizer = LBFGS()
+        optimizer.absoluteFunctionTolerance = 1e-10
+        optimizer.maxEvaluations = 20 * q + 2000
+        let result = try optimizer.minimize({ z, gz in
+            let t = try theta(z)
+            var g = [Double](repeating: 0, count: q)
+            let value = try objective.valueAndGradient(at: t, gradient: &g)
+            if value < .infinity {
+                try BLAS.trsv(r, triangle: .lower, transpose: .none, &g)
+                gz = g
+            }
+            return value
+        }, from: [Double](repeating: 0, count: q))
+        var estimate = try theta(result.minimizer)
+        var evaluations = result.evaluations
+
+        // Newton steps with the observed information to the exact optimum.
+        var hessian = Numerics.Matrix(rows: q, columns: q)
+        var decrement = Double.infinity
+        var newtonSteps = 0
+        var value = result.minimum
+        for step in 0...8 {
+            var g = [Double](repeating: 0, count: q)
+            value = try objective.valueAndGradient(at: estimate, gradient: &g)
+            evaluations += 1
+            hessian = try InformationMatrix.compute(.observed, objective: objective, theta: estimate)
+            guard let factor = try? Cholesky(hessian) else { break }
+            let direction = try factor.solve(g)
+            decrement = zip(g, direction).reduce(0) { $0 + $1.0 * $1.1 }
+            if decrement < 1e-12 || step == 8 { break }
+            var t = 1.0, moved = false
+            for _ in 0..<20 {
+                let candidate = zip(estimate, direction).map { $0 - t * $1 }
+                let v = try objective.value(at: candidate)
+                evaluations += 1
+                if v <= value + 1e-12 * abs(value) { estimate = candidate; moved = true; break }
+                t *= 0.5
+            }
+            newtonSteps += 1
+            if !moved { break }
+        }
+        guard decrement < 1e-6 else {
+            throw SEMFailure.notConverged("the optimization did not converge (L-BFGS stopped: \(result.stopReason.rawValue) after \(result.evaluations) evaluations; the Newton decrement at the end is \(decrement.isFinite ? String(format: "%.3g", decrement) : "undefined: the observed information is not positive definite"))")
+        }
+
+        let information: Numerics.Matrix
+        switch options.information {
+        case .observed: information = hessian
+        case .expected: information = try InformationMatrix.compute(.expected, objective: objective, theta: estimate)
+        }
+        let covariance: Numerics.Matrix
+        do {
+            covariance = try Cholesky(information).inverse()
+        } catch LinearAlgebraError.notPositiveDefinite(let column) {
+            throw SEMFailure.notIdentified("the \(options.information.rawValue) information matrix is singular (first at parameter '\(model.parameters[column - 1].name)'): some parameter is not identified by the data")
+        }
+        let moments = try ImpliedMoments(model: model, theta: estimate)
+        let logLik = -value
+        let fitIndices = options.fitIndices
+            ? try FitIndices(logLikelihood: logLik, parameterCount: q, observations: rows.count, patterns: patterns,
+                             variableCount: model.observedCount, impliedSigma: moments.sigma, impliedMu: moments.mu)
+            : nil
+        let elapsed = clock.now - started
+        return try SEMFit(model: model, theta: estimate, covariance: covariance, logLikelihood: logLik,
+                          observations: rows.count, patternCount: patterns.count, fitIndices: fitIndices,
+                          information: options.information, missing: missing, confidenceLevel: options.confidenceLevel,
+                          evaluations: evaluations, newtonSteps: newtonSteps, newtonDecrement: decrement,
+                          seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+    }
+
+    /// The Cholesky factor of a symmetric matrix, adding a small multiple of its diagonal when it
+    /// is not positive definite (a start far from the estimates can make the information there
+    /// indefinite; the whitening only needs a positive definite approximation).
+    private static func choleskyWithRidge(_ a: inout Numerics.Matrix) throws -> Cholesky {
+        let n = a.rows
+        let diagonal = (0..<n).map { max(abs(a.elements[$0 + $0 * n]), 1e-8) }
+        var ridge = 0.0
+        for _ in 0..<40 {
+            var b = a
+            for i in 0..<n { b.elements[i + i * n] += ridge * diagonal[i] }
+            if let c = try? Cholesky(b) { return c }
+            ridge = ridge == 0 ? 1e-8 : ridge * 10
+        }
+        // Fall back to the diagonal alone.
+        return try Cholesky(Numerics.Matrix.diagonal(diagonal))
+    }
+}
