@@ -1,6 +1,7 @@
 import Foundation
 import MixedModels
 import Ruptures
+import SEM
 import SessionData
 import Tabular
 
@@ -13,6 +14,7 @@ guard let task = arguments.first else {
            AllianceBenchmarks fit FILE FORMULA [ml] [factor=COL,...]
            AllianceBenchmarks generate-panel PATIENTS THERAPISTS SESSIONS SEED OUT.csv
            AllianceBenchmarks ruptures FILE [CRITERION]
+           AllianceBenchmarks mlsem FILE FORMULA ID TIME [SESSIONS] [listwise] [error-inv]
     """)
     exit(2)
 }
@@ -60,6 +62,30 @@ do {
                      fit.optimizerEvaluations, fit.objective))
         for e in fit.fixedEffects {
             print(String(format: "  %@ %.6f se %.6f df %.3f", e.term, e.estimate, e.standardError, e.degreesOfFreedom))
+        }
+    case "mlsem":
+        // Read the panel (not timed), then build and fit the ML-SEM model, fit indices included.
+        let a = Array(arguments.dropFirst())
+        guard a.count >= 4 else { print("mlsem FILE FORMULA ID TIME [FIRST:LAST] [listwise] [error-inv]"); exit(2) }
+        var columns = ColumnMapping()
+        try columns.apply(specification: "patient=\(a[2]),session=\(a[3])")
+        let panel = try Panel.read(path: a[0], columns: columns)
+        var options = MLSEMOptions()
+        if let range = a.dropFirst(4).first(where: { $0.contains(":") }) {
+            let ends = range.split(separator: ":").compactMap { Int($0) }
+            options.sessions = ends[0]...ends[1]
+        }
+        if a.contains("listwise") { options.missing = .listwise }
+        if a.contains("error-inv") { options.errorInvariant = true }
+        let (t, fit) = try seconds { try MLSEM(formula: a[1], options: options).fit(panel) }
+        let s = fit.sem
+        print(String(format: "mlsem %.3f parameters %d patterns %d evaluations %d newton %d chisq %.6f df %d loglik %.6f",
+                     t, s.parameterCount, s.patternCount, s.evaluations, s.newtonSteps, s.fitIndices?.chisq ?? .nan,
+                     s.fitIndices?.df ?? 0, s.logLikelihood))
+        print(String(format: "  timing: start %.3f optimize %.3f newton %.3f information %.3f fit indices %.3f",
+                     s.timing.start, s.timing.optimization, s.timing.newton, s.timing.information, s.timing.fitIndices))
+        for c in fit.coefficients {
+            print(String(format: "  %@ %.6f se %.6f", c.term, c.estimate, c.se))
         }
     case "generate-panel":
         let a = Array(arguments.dropFirst())

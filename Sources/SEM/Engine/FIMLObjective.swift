@@ -52,43 +52,83 @@ struct FIMLObjective {
         var gSigma = Numerics.Matrix(rows: withGradient ? p : 0, columns: withGradient ? p : 0)
         var gMu = [Double](repeating: 0, count: withGradient ? p : 0)
         let log2pi = log(2 * Double.pi)
+        let kMax = patterns.map(\.observed.count).max() ?? 0
+        let columnsMax = patterns.map { ($0.centred?.columns ?? 0) + 1 }.max() ?? 1
+        var omega = [Double](repeating: 0, count: kMax * kMax)         // L, then Omega
+        var z = [Double](repeating: 0, count: kMax * columnsMax)       // [d | centred rows]
+        var v = [Double](repeating: 0, count: kMax * columnsMax)       // Omega z
+        var owo = [Double](repeating: 0, count: kMax * kMax)           // Omega W Omega
+        var oc = [Double](repeating: 0, count: kMax * kMax)            // Omega C
         for pattern in patterns {
             let o = pattern.observed, k = o.count, n = Double(pattern.count)
-            var sub = Numerics.Matrix(rows: k, columns: k)
-            for (jj, j) in o.enumerated() { for (ii, i) in o.enumerated() { sub.elements[ii + jj * k] = sigma.elements[i + j * p] } }
-            let factor: Cholesky
-            do { factor = try Cholesky(sub) } catch LinearAlgebraError.notPositiveDefinite { return nil }
-            let omega = try factor.inverse()
-            var d = [Double](repeating: 0, count: k)
-            for (ii, i) in o.enumerated() { d[ii] = pattern.mean[ii] - mu[i] }
-            let omegaD = try BLAS.product(omega, .none, d)
-            var traceOC = 0.0
-            for e in 0..<(k * k) { traceOC += omega.elements[e] * pattern.covariance.elements[e] }
-            var quadratic = 0.0
-            for i in 0..<k { quadratic += d[i] * omegaD[i] }
-            value += 0.5 * n * (Double(k) * log2pi + factor.logDeterminant + traceOC + quadratic)
-            guard withGradient else { continue }
-            let ocoPerRow: Numerics.Matrix   // Omega C Omega
-            if let centred = pattern.centred {
-                let x = try BLAS.product(centred, .none, omega, .none)
-                ocoPerRow = try BLAS.gram(x)
-                for jj in 0..<k {
-                    for ii in 0..<k {
-                        let g = 0.5 * n * (omega.elements[ii + jj * k] - ocoPerRow.elements[ii + jj * k] / n - omegaD[ii] * omegaD[jj])
-                        gSigma.elements[o[ii] + o[jj] * p] += g
-                    }
-                }
-            } else {
-                let oc = try BLAS.product(omega, .none, pattern.covariance, .none)
-                ocoPerRow = try BLAS.product(oc, .none, omega, .none)
-                for jj in 0..<k {
-                    for ii in 0..<k {
-                        let g = 0.5 * n * (omega.elements[ii + jj * k] - ocoPerRow.elements[ii + jj * k] - omegaD[ii] * omegaD[jj])
-                        gSigma.elements[o[ii] + o[jj] * p] += g
+            let columns = (pattern.centred?.columns ?? 0) + 1
+            let ok: Bool = try omega.withUnsafeMutableBufferPointer { om in
+                try z.withUnsafeMutableBufferPointer { zb in
+                    try v.withUnsafeMutableBufferPointer { vb in
+                        // Sigma_g, its Cholesky factor, log|Sigma_g| and Omega_g (both triangles).
+                        for (jj, j) in o.enumerated() { for (ii, i) in o.enumerated() where ii >= jj {
+                            om[ii + jj * k] = sigma.elements[i + j * p]
+                        } }
+                        do { try DenseKernels.choleskyLower(k, om.baseAddress!, ld: k) } catch LinearAlgebraError.notPositiveDefinite { return false }
+                        var logDet = 0.0
+                        for i in 0..<k { logDet += log(om[i + i * k]) }
+                        logDet *= 2
+                        try DenseKernels.inverseFromCholeskyLower(k, om.baseAddress!, ld: k)
+                        for jj in 0..<k { for ii in (jj + 1)..<max(jj + 1, k) { om[jj + ii * k] = om[ii + jj * k] } }
+                        // z = [d | centred rows'], v = Omega z.
+                        for (ii, i) in o.enumerated() { zb[ii] = pattern.mean[ii] - mu[i] }
+                        if let centred = pattern.centred {
+                            centred.elements.withUnsafeBufferPointer { c in
+                                for e in 0..<(k * (columns - 1)) { zb[k + e] = c[e] }
+                            }
+                        }
+                        DenseKernels.multiply(m: k, n: columns, k: k, alpha: 1, a: om.baseAddress!, lda: k, transposeA: false,
+                                              b: zb.baseAddress!, ldb: k, transposeB: false, beta: 0, vb.baseAddress!, ldc: k)
+                        var quadratic = 0.0
+                        for i in 0..<k { quadratic += zb[i] * vb[i] }
+                        var traceOC = 0.0
+                        if pattern.centred != nil {
+                            for e in k..<(k * columns) { traceOC += zb[e] * vb[e] }
+                            traceOC /= n
+                        } else {
+                            pattern.covariance.elements.withUnsafeBufferPointer { c in
+                                for e in 0..<(k * k) { traceOC += om[e] * c[e] }
+                            }
+                        }
+                        value += 0.5 * n * (Double(k) * log2pi + logDet + traceOC + quadratic)
+                        return true
                     }
                 }
             }
-            for ii in 0..<k { gMu[o[ii]] -= n * omegaD[ii] }
+            guard ok else { return nil }
+            guard withGradient else { continue }
+            // Omega W Omega = Omega C Omega + (Omega d)(Omega d)'.
+            owo.withUnsafeMutableBufferPointer { w in
+                v.withUnsafeMutableBufferPointer { vb in
+                    omega.withUnsafeMutableBufferPointer { om in
+                        if pattern.centred != nil {
+                            DenseKernels.multiply(m: k, n: k, k: columns - 1, alpha: 1 / n, a: vb.baseAddress! + k, lda: k, transposeA: false,
+                                                  b: vb.baseAddress! + k, ldb: k, transposeB: true, beta: 0, w.baseAddress!, ldc: k)
+                        } else {
+                            oc.withUnsafeMutableBufferPointer { ocb in
+                                pattern.covariance.elements.withUnsafeBufferPointer { c in
+                                    DenseKernels.multiply(m: k, n: k, k: k, alpha: 1, a: om.baseAddress!, lda: k, transposeA: false,
+                                                          b: c.baseAddress!, ldb: k, transposeB: false, beta: 0, ocb.baseAddress!, ldc: k)
+                                    DenseKernels.multiply(m: k, n: k, k: k, alpha: 1, a: ocb.baseAddress!, lda: k, transposeA: false,
+                                                          b: om.baseAddress!, ldb: k, transposeB: false, beta: 0, w.baseAddress!, ldc: k)
+                                }
+                            }
+                        }
+                        for jj in 0..<k {
+                            for ii in 0..<k {
+                                let g = 0.5 * n * (om[ii + jj * k] - w[ii + jj * k] - vb[ii] * vb[jj])
+                                gSigma.elements[o[ii] + o[jj] * p] += g
+                            }
+                            gMu[o[jj]] -= n * vb[jj]
+                        }
+                    }
+                }
+            }
         }
         return (value, withGradient ? MomentGradient(sigma: gSigma, mu: gMu) : nil)
     }

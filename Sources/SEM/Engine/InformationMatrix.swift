@@ -89,8 +89,14 @@ enum InformationMatrix {
             for i in 0..<p { v.elements[i + b * p] = from.elements[i + column * p] }
         }
 
-        var info = Numerics.Matrix(rows: q, columns: q)
+        // Sigma-only cells (S) first: their pairs are most of the work and take the tight loop.
+        terms.sort { ($0.hasMean ? 1 : 0) < ($1.hasMean ? 1 : 0) }
         let e = terms.count
+        let sigmaOnly = terms.firstIndex(where: { $0.hasMean }) ?? e
+        let xs = terms.map(\.x), ys = terms.map(\.y), ws = terms.map(\.w)
+        // The information over cells, upper triangle (a <= b), summed over patterns.
+        var cellInfo = [Double](repeating: 0, count: e * e)
+        let observed = kind == .observed
         for pattern in objective.patterns {
             let o = pattern.observed, k = o.count, n = Double(pattern.count)
             var sub = Numerics.Matrix(rows: k, columns: k)
@@ -102,12 +108,12 @@ enum InformationMatrix {
             var qm = try BLAS.product(vo, .transpose, omegaV, .none)          // V' Omega V
             qm.symmetrize(from: .lower)
             var rm = qm, rv = [Double](repeating: 0, count: nb)
-            if kind == .observed {
+            if observed {
                 var d = [Double](repeating: 0, count: k)
                 for (ii, i) in o.enumerated() { d[ii] = pattern.mean[ii] - moments.mu[i] }
                 rv = try BLAS.product(omegaV, .transpose, d)                  // V' Omega d
                 if let centred = pattern.centred {
-                    rm = try BLAS.gram(try BLAS.product(centred, .none, omegaV, .none))
+                    rm = try BLAS.gram(try BLAS.product(centred, .transpose, omegaV, .none))
                     for i in rm.elements.indices { rm.elements[i] /= n }
                 } else {
                     rm = try BLAS.product(omegaV, .transpose, try BLAS.product(pattern.covariance, .none, omegaV, .none), .none)
@@ -116,39 +122,75 @@ enum InformationMatrix {
             }
             let half = 0.5 * n
             qm.elements.withUnsafeBufferPointer { Q in
-                rm.elements.withUnsafeBufferPointer { R in
-                    for a in 0..<e {
-                        let ta = terms[a]
-                        for b in a..<e {
-                            let tb = terms[b]
-                            var h = 0.0
-                            if ta.hasSigma && tb.hasSigma {
-                                let (x, y, u, z) = (ta.x, ta.y, tb.x, tb.y)
-                                let t1 = 2 * (Q[y + u * nb] * Q[x + z * nb] + Q[y + z * nb] * Q[x + u * nb])
-                                if kind == .observed {
-                                    let t2 = Q[y + u * nb] * R[z + x * nb] + Q[y + z * nb] * R[u + x * nb]
-                                        + Q[x + u * nb] * R[z + y * nb] + Q[x + z * nb] * R[u + y * nb]
-                                    h += ta.w * tb.w * (2 * t2 - t1)
-                                } else {
-                                    h += ta.w * tb.w * t1
+            rm.elements.withUnsafeBufferPointer { R in
+            xs.withUnsafeBufferPointer { X in
+            ys.withUnsafeBufferPointer { Y in
+            ws.withUnsafeBufferPointer { W in
+            cellInfo.withUnsafeMutableBufferPointer { H in
+                for a in 0..<e {
+                    let ta = terms[a]
+                    let row = H.baseAddress! + a * e
+                    if ta.hasSigma {
+                        // Columns x and y of Q and R (Q and R are symmetric).
+                        let qx = Q.baseAddress! + ta.x * nb, qy = Q.baseAddress! + ta.y * nb
+                        let rx = R.baseAddress! + ta.x * nb, ry = R.baseAddress! + ta.y * nb
+                        let scale = half * ta.w
+                        // Pairs with sigma-only cells.
+                        if a < sigmaOnly {
+                            if observed {
+                                for b in a..<sigmaOnly {
+                                    let u = X[b], z = Y[b]
+                                    let t1 = 2 * (qy[u] * qx[z] + qy[z] * qx[u])
+                                    let t2 = qy[u] * rx[z] + qy[z] * rx[u] + qx[u] * ry[z] + qx[z] * ry[u]
+                                    row[b] += scale * W[b] * (2 * t2 - t1)
+                                }
+                            } else {
+                                for b in a..<sigmaOnly {
+                                    let u = X[b], z = Y[b]
+                                    row[b] += scale * W[b] * 2 * (qy[u] * qx[z] + qy[z] * qx[u])
                                 }
                             }
-                            if ta.hasMean && tb.hasMean { h += 2 * ta.s * tb.s * Q[ta.r + tb.r * nb] }
-                            if kind == .observed {
-                                if ta.hasMean && tb.hasSigma {
-                                    h += 2 * ta.s * tb.w * (Q[ta.r + tb.x * nb] * rv[tb.y] + Q[ta.r + tb.y * nb] * rv[tb.x])
-                                }
-                                if tb.hasMean && ta.hasSigma {
-                                    h += 2 * tb.s * ta.w * (Q[tb.r + ta.x * nb] * rv[ta.y] + Q[tb.r + ta.y * nb] * rv[ta.x])
-                                }
-                            }
-                            if h == 0 { continue }
-                            h *= half
-                            info.elements[ta.parameter + tb.parameter * q] += h
-                            if a != b { info.elements[tb.parameter + ta.parameter * q] += h }
                         }
                     }
+                    // Pairs with cells that have a mean part (A and M cells).
+                    for b in max(a, sigmaOnly)..<e {
+                        let tb = terms[b]
+                        var h = 0.0
+                        if ta.hasSigma && tb.hasSigma {
+                            let (x, y, u, z) = (ta.x, ta.y, tb.x, tb.y)
+                            let t1 = 2 * (Q[y + u * nb] * Q[x + z * nb] + Q[y + z * nb] * Q[x + u * nb])
+                            if observed {
+                                let t2 = Q[y + u * nb] * R[z + x * nb] + Q[y + z * nb] * R[u + x * nb]
+                                    + Q[x + u * nb] * R[z + y * nb] + Q[x + z * nb] * R[u + y * nb]
+                                h += ta.w * tb.w * (2 * t2 - t1)
+                            } else {
+                                h += ta.w * tb.w * t1
+                            }
+                        }
+                        if ta.hasMean && tb.hasMean { h += 2 * ta.s * tb.s * Q[ta.r + tb.r * nb] }
+                        if observed {
+                            if ta.hasMean && tb.hasSigma {
+                                h += 2 * ta.s * tb.w * (Q[ta.r + tb.x * nb] * rv[tb.y] + Q[ta.r + tb.y * nb] * rv[tb.x])
+                            }
+                            if tb.hasMean && ta.hasSigma {
+                                h += 2 * tb.s * ta.w * (Q[tb.r + ta.x * nb] * rv[ta.y] + Q[tb.r + ta.y * nb] * rv[ta.x])
+                            }
+                        }
+                        row[b] += half * h
+                    }
                 }
+            }}}}}}
+        }
+        // From cells to parameters: a parameter's entry sums over the pairs of its cells.
+        var info = Numerics.Matrix(rows: q, columns: q)
+        for a in 0..<e {
+            let pa = terms[a].parameter
+            for b in a..<e {
+                let h = cellInfo[a * e + b]
+                if h == 0 { continue }
+                let pb = terms[b].parameter
+                info.elements[pa + pb * q] += h
+                if a != b { info.elements[pb + pa * q] += h }
             }
         }
 

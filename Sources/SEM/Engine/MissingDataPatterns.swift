@@ -33,8 +33,9 @@ struct MissingDataPattern: Sendable {
     let mean: [Double]
     /// The rows' covariance about their own mean, divided by the count (p_o x p_o).
     let covariance: Numerics.Matrix
-    /// The observed values about the group mean (count x p_o, column-major), kept for groups of
-    /// fewer rows than variables, where products with it are cheaper than with `covariance`.
+    /// The observed values about the group mean, one column per row (p_o x count, column-major),
+    /// kept for groups of fewer rows than variables, where products with it are cheaper than with
+    /// `covariance`.
     let centred: Numerics.Matrix?
 
     /// Groups the rows of `data` (those listed in `rows`, default all). Patterns come in the order
@@ -68,7 +69,7 @@ struct MissingDataPattern: Sendable {
             var cov = (try? BLAS.gram(centred)) ?? Numerics.Matrix(rows: k, columns: k)
             for e in cov.elements.indices { cov.elements[e] /= Double(n) }
             return MissingDataPattern(observed: observed, rows: rows, mean: mean, covariance: cov,
-                                      centred: n < k ? centred : nil)
+                                      centred: n < k ? centred.transposed : nil)
         }
     }
 

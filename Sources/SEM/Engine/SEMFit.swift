@@ -46,8 +46,27 @@ public struct SEMFit: Sendable {
     public let newtonSteps: Int
     /// g' H^-1 g at the estimates: how far (in log-likelihood) the optimum might still be.
     public let newtonDecrement: Double
-    /// Wall-clock seconds of the fit (optimization, information, fit indices).
-    public let seconds: Double
+    /// Wall-clock seconds of the steps of the fit.
+    public struct Timing: Sendable, Codable, Equatable {
+        /// Starting values and the whitening information.
+        public var start = 0.0
+        /// L-BFGS.
+        public var optimization = 0.0
+        /// Newton steps, each with the observed information.
+        public var newton = 0.0
+        /// The information matrix of the standard errors and its inverse.
+        public var information = 0.0
+        /// The saturated and baseline models and the fit indices.
+        public var fitIndices = 0.0
+
+        public var total: Double { start + optimization + newton + information + fitIndices }
+
+        enum CodingKeys: String, CodingKey {
+            case start, optimization, newton, information
+            case fitIndices = "fit_indices"
+        }
+    }
+    public let timing: Timing
 
     public var aic: Double { -2 * logLikelihood + 2 * Double(parameterCount) }
     public var bic: Double { -2 * logLikelihood + Double(parameterCount) * log(Double(observations)) }
@@ -55,7 +74,7 @@ public struct SEMFit: Sendable {
     init(model: RAMModel, theta: [Double], covariance: Numerics.Matrix, logLikelihood: Double, observations: Int,
          patternCount: Int, fitIndices: FitIndices?, information: InformationKind,
          missing: StructuralEquationModel.MissingData, confidenceLevel: Double, evaluations: Int, newtonSteps: Int,
-         newtonDecrement: Double, seconds: Double) throws {
+         newtonDecrement: Double, timing: Timing) throws {
         self.model = model
         self.theta = theta
         self.covariance = covariance
@@ -69,7 +88,7 @@ public struct SEMFit: Sendable {
         self.evaluations = evaluations
         self.newtonSteps = newtonSteps
         self.newtonDecrement = newtonDecrement
-        self.seconds = seconds
+        self.timing = timing
         let q = theta.count
         let critical = try Normal.standard.upperQuantile((1 - confidenceLevel) / 2)
         estimates = model.specification.statements.enumerated().map { k, s in

@@ -5,8 +5,10 @@ import Numerics
 /// lavaan fits it with `estimator = "ML"` (and `missing = "ml"` for FIML), with analytic gradients
 /// and information matrices.
 ///
-/// Fitting: the start (`StartingValues`) is whitened by the expected information there,
-/// theta = theta0 + R^-1 z with R'R = I(theta0), so that the Hessian over z is near the identity;
+/// Fitting: from the start (`StartingValues`), Fisher scoring steps with the analytic expected
+/// information while they gain at least half a unit of log-likelihood; then the parameters are
+/// whitened by the expected information there, theta = theta0 + R^-1 z with R'R = I(theta0), so
+/// that the Hessian over z is near the identity;
 /// NLopt's L-BFGS minimizes minus the log-likelihood over z with the analytic gradient; Newton
 /// steps with the analytic observed information then take it to the exact optimum (until the
 /// Newton decrement g' H^-1 g is below 1e-12). Standard errors come from the inverse of the
@@ -66,6 +68,11 @@ public struct StructuralEquationModel: Sendable {
         patterns = MissingDataPattern.patterns(of: data, rows: rows)
     }
 
+    /// At most this many Fisher scoring steps before L-BFGS; they stop once a step gains less than
+    /// `scoringGain` in log-likelihood, where the whitened L-BFGS converges fast.
+    static let scoringSteps = 6
+    static let scoringGain = 0.5
+
     private static func text(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : String(v) }
 
     /// Options of `fit`.
@@ -84,16 +91,41 @@ public struct StructuralEquationModel: Sendable {
     /// leave no positive definite starting point), `SEMFailure` when the optimization does not
     /// converge or the information matrix is singular.
     public func fit(_ options: FitOptions = FitOptions()) throws -> SEMFit {
-        let clock = ContinuousClock(), started = clock.now
+        let clock = ContinuousClock()
+        var timing = SEMFit.Timing()
+        var mark = clock.now
+        func lap() -> Double {
+            let now = clock.now, d = (now - mark).components
+            mark = now
+            return Double(d.seconds) + Double(d.attoseconds) * 1e-18
+        }
         let objective = FIMLObjective(model: model, patterns: patterns)
         let q = model.parameterCount
-        let theta0 = StartingValues.values(model: model, data: data, rows: rows)
-        guard try objective.value(at: theta0) < .infinity else {
+        let start = StartingValues.values(model: model, data: data, rows: rows)
+        guard try objective.value(at: start) < .infinity else {
             throw SEMInputError("the implied covariance matrix at the starting values is not positive definite")
         }
 
-        // Whitening by the expected information at the start.
+        // Fisher scoring steps (theta - I^-1 g, halved until the likelihood rises), then the
+        // whitening by the expected information where they end.
+        var theta0 = start
         var info0 = try InformationMatrix.compute(.expected, objective: objective, theta: theta0)
+        for _ in 0..<Self.scoringSteps {
+            var g = [Double](repeating: 0, count: q)
+            let f0 = try objective.valueAndGradient(at: theta0, gradient: &g)
+            var scaled = info0
+            let direction = try Self.choleskyWithRidge(&scaled).solve(g)
+            var t = 1.0, gain = 0.0
+            for _ in 0..<10 {
+                let candidate = zip(theta0, direction).map { $0 - t * $1 }
+                let f1 = try objective.value(at: candidate)
+                if f1 < f0 { theta0 = candidate; gain = f0 - f1; break }
+                t *= 0.5
+            }
+            guard gain > 0 else { break }
+            info0 = try InformationMatrix.compute(.expected, objective: objective, theta: theta0)
+            if gain < Self.scoringGain { break }
+        }
         let whitening = try Self.choleskyWithRidge(&info0)
         let r = whitening.factor   // lower L with L L' = I0; theta = theta0 + L^-T z
         func theta(_ z: [Double]) throws -> [Double] {
@@ -101,8 +133,9 @@ public struct StructuralEquationModel: Sendable {
             try BLAS.trsv(r, triangle: .lower, transpose: .transpose, &step)
             return zip(theta0, step).map(+)
         }
+        timing.start = lap()
         var optimizer = LBFGS()
-        optimizer.absoluteFunctionTolerance = 1e-10
+        optimizer.absoluteFunctionTolerance = 1e-8
         optimizer.maxEvaluations = 20 * q + 2000
         let result = try optimizer.minimize({ z, gz in
             let t = try theta(z)
@@ -116,6 +149,7 @@ public struct StructuralEquationModel: Sendable {
         }, from: [Double](repeating: 0, count: q))
         var estimate = try theta(result.minimizer)
         var evaluations = result.evaluations
+        timing.optimization = lap()
 
         // Newton steps with the observed information to the exact optimum.
         var hessian = Numerics.Matrix(rows: q, columns: q)
@@ -142,6 +176,7 @@ public struct StructuralEquationModel: Sendable {
             newtonSteps += 1
             if !moved { break }
         }
+        timing.newton = lap()
         guard decrement < 1e-6 else {
             throw SEMFailure.notConverged("the optimization did not converge (L-BFGS stopped: \(result.stopReason.rawValue) after \(result.evaluations) evaluations; the Newton decrement at the end is \(decrement.isFinite ? String(format: "%.3g", decrement) : "undefined: the observed information is not positive definite"))")
         }
@@ -157,18 +192,19 @@ public struct StructuralEquationModel: Sendable {
         } catch LinearAlgebraError.notPositiveDefinite(let column) {
             throw SEMFailure.notIdentified("the \(options.information.rawValue) information matrix is singular (first at parameter '\(model.parameters[column - 1].name)'): some parameter is not identified by the data")
         }
+        timing.information = lap()
         let moments = try ImpliedMoments(model: model, theta: estimate)
         let logLik = -value
         let fitIndices = options.fitIndices
             ? try FitIndices(logLikelihood: logLik, parameterCount: q, observations: rows.count, patterns: patterns,
                              variableCount: model.observedCount, impliedSigma: moments.sigma, impliedMu: moments.mu)
             : nil
-        let elapsed = clock.now - started
+        timing.fitIndices = lap()
         return try SEMFit(model: model, theta: estimate, covariance: covariance, logLikelihood: logLik,
                           observations: rows.count, patternCount: patterns.count, fitIndices: fitIndices,
                           information: options.information, missing: missing, confidenceLevel: options.confidenceLevel,
                           evaluations: evaluations, newtonSteps: newtonSteps, newtonDecrement: decrement,
-                          seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+                          timing: timing)
     }
 
     /// The Cholesky factor of a symmetric matrix, adding a small multiple of its diagonal when it

@@ -85,9 +85,11 @@ public struct MLSEM: Sendable {
     /// The name of `variable` at session `wave` in the wide layout, as dpm names it.
     public static func waveName(_ variable: String, _ wave: Int) -> String { "\(variable)_\(wave)" }
 
-    /// The waves of predictor `name` that enter some equation.
-    func predictorWaves(_ name: String, _ w: Waves) -> ClosedRange<Int> {
-        let lags = formula.predictors.filter { $0.variable.name == name }.map(\.variable.lag)
+    /// The waves of predictor `name` that enter some equation (only through its `pre()` terms
+    /// when `predeterminedTerms`: dpm lets the errors correlate with those waves alone when a
+    /// column is both in `pre()` and outside it, as in `pre(lag(x)) + x`).
+    func predictorWaves(_ name: String, _ w: Waves, predeterminedTerms: Bool = false) -> ClosedRange<Int> {
+        let lags = formula.predictors.filter { $0.variable.name == name && (!predeterminedTerms || $0.predetermined) }.map(\.variable.lag)
         return (w.start - lags.max()!)...(w.end - lags.min()!)
     }
 
@@ -123,10 +125,12 @@ public struct MLSEM: Sendable {
         for name in block where !observed.contains(name) { observed.append(name) }
 
         var spec = ModelSpecification(observed: observed, latent: [Self.alpha])
-        var coefficients = [CoefficientStatement]()
+        // The reported coefficients, by term in order of first mention, then by session.
+        var terms = [String](), byTerm = [String: [CoefficientStatement]]()
         func record(_ term: String, _ free: Bool, _ t: Int) {
             if free || t == w.start {
-                coefficients.append(CoefficientStatement(term: term, session: free ? t : nil, statement: spec.statements.count))
+                if byTerm[term] == nil { terms.append(term) }
+                byTerm[term, default: []].append(CoefficientStatement(term: term, session: free ? t : nil, statement: spec.statements.count))
             }
         }
 
@@ -174,7 +178,7 @@ public struct MLSEM: Sendable {
             spec.section = "Correlating DV errors with future values of predetermined predictors"
             for t in w.start..<w.end {
                 for c in columns where c.predetermined {
-                    for u in predictorWaves(c.name, w) where u >= t + offset {
+                    for u in predictorWaves(c.name, w, predeterminedTerms: true) where u >= t + offset {
                         spec.covary(Self.waveName(y, t), Self.waveName(c.name, u))
                     }
                 }
@@ -193,7 +197,7 @@ public struct MLSEM: Sendable {
 
         spec.section = options.constantInvariant ? "DV intercept held constant across waves" : "DV intercepts free to vary across waves"
         for outcome in outcomes { spec.intercept(outcome, label: options.constantInvariant ? "k" : nil) }
-        return (spec, coefficients)
+        return (spec, terms.flatMap { byTerm[$0]! })
     }
 
     /// The model specification for waves `w` (what `--print-model` prints).
