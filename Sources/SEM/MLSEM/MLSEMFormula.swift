@@ -51,8 +51,12 @@ public struct MLSEMFormula: Sendable, Equatable {
             }
         }
         let head = bar.map { String(text[..<$0]) } ?? text
+        if let bar, text[text.index(after: bar)...].allSatisfy(\.isWhitespace) {
+            throw FormulaError("formula '\(text)': nothing after '|' (name the time-invariant covariates, or leave out the bar)")
+        }
         var headParser = FormulaParser(head)
-        let (response, rhs) = try Self.rethrowing(text) { try headParser.parse() }
+        let barColumn = bar.map { text.distance(from: text.startIndex, to: $0) + 1 }
+        let (response, rhs) = try Self.rethrowing(text, barColumn: barColumn) { try headParser.parse() }
         guard case .variable(let outcome) = response else {
             throw FormulaError("formula '\(text)': the outcome must be a column name, not \(response.deparsed)")
         }
@@ -64,11 +68,8 @@ public struct MLSEMFormula: Sendable, Equatable {
             var whole = text
             whole.replaceSubrange(bar...bar, with: "+")
             var parser = FormulaParser(whole)
-            let (_, all) = try parser.parse()
+            let (_, all) = try Self.rethrowing(text, barColumn: nil) { try parser.parse() }
             let terms = try Self.terms(of: all, formula: text)
-            guard terms.count > predictorTerms.count else {
-                throw FormulaError("formula '\(text)': nothing after '|' (name the time-invariant covariates, or leave out the bar)")
-            }
             for term in terms[predictorTerms.count...] {
                 guard case .variable(let name) = term else {
                     throw FormulaError("formula '\(text)': \(term.deparsed): after '|' come time-invariant covariates, plain column names")
@@ -130,12 +131,15 @@ public struct MLSEMFormula: Sendable, Equatable {
         }
     }
 
-    /// Parse errors of the part before the bar name its columns in the whole formula.
-    private static func rethrowing<T>(_ whole: String, _ body: () throws -> T) throws -> T {
+    /// Parse errors of a part of the formula (the text before the bar, or the whole with the bar
+    /// read as '+', both with the formula's columns) shown with the formula as typed; the end of
+    /// the part before the bar is the bar.
+    private static func rethrowing<T>(_ whole: String, barColumn: Int?, _ body: () throws -> T) throws -> T {
         do { return try body() } catch let error as FormulaError {
-            // The part is a prefix of the formula, so columns agree; show the whole formula.
-            guard let range = error.message.range(of: "': ") , error.message.hasPrefix("formula '") else { throw error }
-            throw FormulaError("formula '\(whole)': " + error.message[range.upperBound...])
+            guard error.message.hasPrefix("formula '"), let range = error.message.range(of: "': ") else { throw error }
+            var what = String(error.message[range.upperBound...])
+            if let barColumn { what = what.replacingOccurrences(of: "end of formula at column \(barColumn)", with: "'|' at column \(barColumn)") }
+            throw FormulaError("formula '\(whole)': " + what)
         }
     }
 }
