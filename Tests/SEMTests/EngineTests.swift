@@ -157,11 +157,11 @@ import Numerics
         var s = ModelSpecification(observed: ["a", "b"])
         s.covary("a", "a"); s.covary("b", "b"); s.covary("a", "b"); s.intercept("a"); s.intercept("b")
         let constant = SEMData(variables: ["a", "b"], values: [1, 2, 1, 3, 1, 5, 1, 1], rowCount: 4)
-        #expect(throws: SEMInputError("'a' has no variance (every observed value is 1)")) {
+        #expect(throws: SEMInputError("'a' has no variance (every observed value is 1)", variable: "a")) {
             try StructuralEquationModel(specification: s, data: constant)
         }
         let empty = SEMData(variables: ["a", "b"], values: [nan, 2, nan, 3, nan, 5, 1, 1], rowCount: 4)
-        #expect(throws: SEMInputError("'a' has one observed value in the rows used")) {
+        #expect(throws: SEMInputError("'a' has one observed value in the rows used", variable: "a")) {
             try StructuralEquationModel(specification: s, data: empty)
         }
         let short = SEMData(variables: ["a", "b"], values: [1, 2, 2, 3], rowCount: 2)

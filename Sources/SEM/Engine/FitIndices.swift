@@ -50,7 +50,7 @@ public struct FitIndices: Sendable, Codable, Equatable {
          variableCount p: Int, impliedSigma: Numerics.Matrix, impliedMu: [Double]) throws {
         let saturated = try SaturatedModel(patterns: patterns, variableCount: p)
         guard saturated.converged else {
-            throw SEMFailure.notConverged("the saturated model (the EM estimate of the observed means and covariances, needed for the chi-square) did not converge in \(SaturatedModel.maxIterations) iterations")
+            throw SEMFailure.notConverged("the saturated model (the EM estimate of the observed means and covariances, the reference of the chi-square) did not converge in \(SaturatedModel.maxIterations) iterations, so the chi-square and the fit indices built on it are not available")
         }
         let x2 = max(2 * (saturated.logLikelihood - logLikelihood), 0)
         let moments = p + p * (p + 1) / 2

@@ -5,7 +5,12 @@ import Tabular
 /// reason; the command line reports it as bad input (exit status 2).
 public struct SEMInputError: InputError, Equatable {
     public let description: String
-    public init(_ description: String) { self.description = description }
+    /// The observed variable the error is about, if it is about one.
+    public let variable: String?
+    public init(_ description: String, variable: String? = nil) {
+        self.description = description
+        self.variable = variable
+    }
 }
 
 /// A fit that failed numerically; the command line reports it with exit status 1.

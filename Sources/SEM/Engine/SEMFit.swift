@@ -38,6 +38,8 @@ public struct SEMFit: Sendable {
     /// Missing-data patterns among them.
     public let patternCount: Int
     public let fitIndices: FitIndices?
+    /// Why there are no fit indices when they were asked for (the saturated model has no maximum).
+    public let fitIndicesUnavailable: String?
     public let information: InformationKind
     public let missing: StructuralEquationModel.MissingData
     public let confidenceLevel: Double
@@ -72,7 +74,7 @@ public struct SEMFit: Sendable {
     public var bic: Double { -2 * logLikelihood + Double(parameterCount) * log(Double(observations)) }
 
     init(model: RAMModel, theta: [Double], covariance: Numerics.Matrix, logLikelihood: Double, observations: Int,
-         patternCount: Int, fitIndices: FitIndices?, information: InformationKind,
+         patternCount: Int, fitIndices: FitIndices?, fitIndicesUnavailable: String?, information: InformationKind,
          missing: StructuralEquationModel.MissingData, confidenceLevel: Double, evaluations: Int, newtonSteps: Int,
          newtonDecrement: Double, timing: Timing) throws {
         self.model = model
@@ -82,6 +84,7 @@ public struct SEMFit: Sendable {
         self.observations = observations
         self.patternCount = patternCount
         self.fitIndices = fitIndices
+        self.fitIndicesUnavailable = fitIndicesUnavailable
         self.information = information
         self.missing = missing
         self.confidenceLevel = confidenceLevel

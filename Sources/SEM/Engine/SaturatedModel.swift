@@ -11,7 +11,9 @@ import Numerics
 /// missing values by their regression on its observed ones (adding the residual covariance to
 /// the cross-products), the M step takes the mean and covariance of the completed data; SQUAREM
 /// extrapolation (below) cuts the number of iterations several-fold. Iterations stop when no mean or covariance changes by more than 1e-9 times the variable's
-/// variance (lavaan stops at an absolute change of 1e-5), or after 20,000 iterations.
+/// variance (lavaan stops at an absolute change of 1e-5), or after 20,000 iterations. An estimate
+/// whose smallest eigenvalue is below 1e-10 of the largest is singular: the saturated likelihood
+/// has no maximum there, and the chi-square is reported as not defined.
 struct SaturatedModel {
     let mean: [Double]
     let covariance: Numerics.Matrix
@@ -21,6 +23,8 @@ struct SaturatedModel {
     let converged: Bool
 
     static let tolerance = 1e-9
+    /// The smallest eigenvalue, relative to the largest, of a covariance matrix taken as singular.
+    static let singularity = 1e-10
     static let maxIterations = 20_000
 
     init(patterns: [MissingDataPattern], variableCount p: Int) throws {
@@ -57,11 +61,12 @@ struct SaturatedModel {
         // change r and its change v; the extrapolation x0 - 2a r + a^2 v with a = -|r|/|v|
         // (at most -1, which is plain EM) is taken when it keeps the covariance positive definite
         // and does not lower the likelihood, and one EM step from it follows.
+        let fixed = ObservedPart.of(patterns, p)
         var x = Self.flatten(mean, sigma)
         var logLik = -Double.infinity
         func step(_ v: [Double]) throws -> [Double] {
             let (m, s) = Self.unflatten(v, p)
-            let (m1, s1) = try Self.emStep(patterns: patterns, mean: m, sigma: s, rows: n)
+            let (m1, s1) = try Self.emStep(patterns: patterns, fixed: fixed, mean: m, sigma: s, rows: n)
             return Self.flatten(m1, s1)
         }
         func change(_ a: [Double], _ b: [Double]) -> Double {
@@ -104,8 +109,11 @@ struct SaturatedModel {
             if next == x2 { logLik = likelihood(x2) }
             converged = change(x, next) < Self.tolerance
             x = next
+            // Heading for a singular matrix: no maximum to converge to.
+            try Self.requireNonsingular(Self.unflatten(x, p).1)
         }
         (mean, sigma) = Self.unflatten(x, p)
+        try Self.requireNonsingular(sigma)
         guard let evaluation = try FIMLObjective.evaluate(patterns, sigma: sigma, mu: mean, withGradient: false) else {
             throw SEMFailure.notPositiveDefinite("the saturated model's covariance matrix (the EM estimate of the observed variables' covariances) is not positive definite; some variables are (nearly) collinear or observed together in too few rows")
         }
@@ -114,6 +122,41 @@ struct SaturatedModel {
         self.logLikelihood = -evaluation.value
         self.iterations = iterations
         self.converged = converged
+    }
+
+    /// A saturated maximum with a (numerically) singular covariance matrix is no maximum: the
+    /// likelihood grows without bound towards it, and EM creeps on (lavaan warns when the smallest
+    /// eigenvalue is below 1e-5 and reports a chi-square anyway).
+    private static func requireNonsingular(_ sigma: Numerics.Matrix) throws {
+        let eigenvalues = try SymmetricEigen(sigma).values
+        if let smallest = eigenvalues.min(), let largest = eigenvalues.max(), smallest <= singularity * largest {
+            throw SEMFailure.notPositiveDefinite("the saturated model has no proper maximum (the EM estimate of the observed variables' covariance matrix becomes singular, smallest eigenvalue \(String(format: "%.1e", smallest / largest)) of the largest), so the chi-square and the fit indices built on it are not defined; fewer sessions (--sessions) may help")
+        }
+    }
+
+    /// What the observed values contribute to the sufficient statistics, the same at every EM
+    /// step: sum_g c xbar and sum_g c (C + xbar xbar') over each pattern's observed variables; and
+    /// each pattern's missing variables.
+    struct ObservedPart {
+        let sum: [Double]
+        let cross: Numerics.Matrix
+        let missing: [[Int]]
+
+        static func of(_ patterns: [MissingDataPattern], _ p: Int) -> ObservedPart {
+            var sum = [Double](repeating: 0, count: p), cross = Numerics.Matrix(rows: p, columns: p)
+            var missing = [[Int]]()
+            for g in patterns {
+                let o = g.observed, k = o.count, c = Double(g.count)
+                for (ii, i) in o.enumerated() { sum[i] += c * g.mean[ii] }
+                for (jj, j) in o.enumerated() { for (ii, i) in o.enumerated() {
+                    cross.elements[i + j * p] += c * (g.covariance.elements[ii + jj * k] + g.mean[ii] * g.mean[jj])
+                } }
+                var isObserved = [Bool](repeating: false, count: p)
+                for i in o { isObserved[i] = true }
+                missing.append((0..<p).filter { !isObserved[$0] })
+            }
+            return ObservedPart(sum: sum, cross: cross, missing: missing)
+        }
     }
 
     /// The mean and the lower triangle of sigma (column by column) as one vector.
@@ -136,61 +179,42 @@ struct SaturatedModel {
     }
 
     /// One EM step: the expected sufficient statistics given (mean, sigma), then their moments.
-    /// For pattern g with observed o and missing u, the completed rows are z = T x_o + t with
-    /// T = [I; beta], t = [0; mean_u - beta mean_o], beta = Sigma_uo Sigma_oo^-1, and each row adds
-    /// the residual covariance Sigma_uu - beta Sigma_ou to the cross-products of u.
-    private static func emStep(patterns: [MissingDataPattern], mean: [Double], sigma: Numerics.Matrix,
+    /// For pattern g (c rows observing o with mean xbar and covariance C about it, missing u):
+    /// beta = Sigma_uo Sigma_oo^-1, the completed mean of u is xhat = mu_u + beta (xbar - mu_o), and
+    /// the cross-products gain c (C + xbar xbar') on o, c (beta C + xhat xbar') between u and o, and
+    /// c (beta C beta' + xhat xhat' + Sigma_uu - beta Sigma_ou) on u.
+    private static func emStep(patterns: [MissingDataPattern], fixed: ObservedPart, mean: [Double], sigma: Numerics.Matrix,
                                rows n: Double) throws -> ([Double], Numerics.Matrix) {
         let p = mean.count
-        var sum = [Double](repeating: 0, count: p)
-        var cross = Numerics.Matrix(rows: p, columns: p)
-        for g in patterns {
-            let o = g.observed, k = o.count, c = Double(g.count)
-            let u = (0..<p).filter { !o.contains($0) }
-            // S2 = c (C + xbar xbar'), s1 = c xbar over the observed variables.
-            var s2 = g.covariance
-            for j in 0..<k { for i in 0..<k { s2.elements[i + j * k] = c * (s2.elements[i + j * k] + g.mean[i] * g.mean[j]) } }
-            var t = Numerics.Matrix(rows: p, columns: k)       // T (p x k)
-            for (ii, i) in o.enumerated() { t.elements[i + ii * p] = 1 }
-            var shift = [Double](repeating: 0, count: p)     // t
-            var residual: Numerics.Matrix?
-            if !u.isEmpty {
-                var soo = Numerics.Matrix(rows: k, columns: k), suo = Numerics.Matrix(rows: u.count, columns: k)
-                for (jj, j) in o.enumerated() {
-                    for (ii, i) in o.enumerated() { soo.elements[ii + jj * k] = sigma.elements[i + j * p] }
-                    for (ii, i) in u.enumerated() { suo.elements[ii + jj * u.count] = sigma.elements[i + j * p] }
+        var sum = fixed.sum
+        var cross = fixed.cross
+        for (g, u) in zip(patterns, fixed.missing) where !u.isEmpty {
+            let o = g.observed, k = o.count, c = Double(g.count), r = u.count
+            var soo = Numerics.Matrix(rows: k, columns: k), sou = Numerics.Matrix(rows: k, columns: r)
+            for (jj, j) in o.enumerated() { for (ii, i) in o.enumerated() { soo.elements[ii + jj * k] = sigma.elements[i + j * p] } }
+            for (jj, j) in u.enumerated() { for (ii, i) in o.enumerated() { sou.elements[ii + jj * k] = sigma.elements[i + j * p] } }
+            let betaT = try Cholesky(soo).solve(sou)                              // beta' (k x r)
+            var xhat = [Double](repeating: 0, count: r)
+            for (jj, j) in u.enumerated() {
+                var s = mean[j]
+                for (ii, i) in o.enumerated() { s += betaT.elements[ii + jj * k] * (g.mean[ii] - mean[i]) }
+                xhat[jj] = s
+            }
+            let cBetaT = try BLAS.product(g.covariance, .none, betaT, .none)      // C beta' (k x r)
+            let betaCBetaT = try BLAS.product(betaT, .transpose, cBetaT, .none)   // beta C beta' (r x r)
+            let betaSou = try BLAS.product(betaT, .transpose, sou, .none)         // beta Sigma_ou (r x r)
+            for (jj, j) in u.enumerated() {
+                sum[j] += c * xhat[jj]
+                for (ii, i) in o.enumerated() {
+                    let v = c * (cBetaT.elements[ii + jj * k] + g.mean[ii] * xhat[jj])
+                    cross.elements[i + j * p] += v
+                    cross.elements[j + i * p] += v
                 }
-                let factor = try Cholesky(soo)
-                let beta = try factor.solve(suo.transposed).transposed          // Sigma_uo Sigma_oo^-1
-                var res = Numerics.Matrix(rows: u.count, columns: u.count)
-                let bso = try BLAS.product(beta, .none, suo, .transpose)
-                for (jj, j) in u.enumerated() { for (ii, i) in u.enumerated() {
-                    res.elements[ii + jj * u.count] = sigma.elements[i + j * p] - bso.elements[ii + jj * u.count]
-                } }
-                residual = res
-                for (ii, i) in u.enumerated() {
-                    var s = mean[i]
-                    for (jj, j) in o.enumerated() {
-                        t.elements[i + jj * p] = beta.elements[ii + jj * u.count]
-                        s -= beta.elements[ii + jj * u.count] * mean[j]
-                    }
-                    shift[i] = s
+                for (ll, l) in u.enumerated() {
+                    cross.elements[l + j * p] += c * (betaCBetaT.elements[ll + jj * r] + xhat[ll] * xhat[jj]
+                                                      + sigma.elements[l + j * p] - betaSou.elements[ll + jj * r])
                 }
             }
-            // sum += T s1 + c t ;  cross += T S2 T' + T s1 t' + t s1' T' + c t t' (+ c residual on u)
-            var s1 = g.mean.map { $0 * c }
-            let ts1 = try BLAS.product(t, .none, s1)
-            let ts2t = try BLAS.product(try BLAS.product(t, .none, s2, .none), .none, t, .transpose)
-            for i in 0..<p { sum[i] += ts1[i] + c * shift[i] }
-            for j in 0..<p { for i in 0..<p {
-                cross.elements[i + j * p] += ts2t.elements[i + j * p] + ts1[i] * shift[j] + shift[i] * ts1[j] + c * shift[i] * shift[j]
-            } }
-            if let residual {
-                for (jj, j) in u.enumerated() { for (ii, i) in u.enumerated() {
-                    cross.elements[i + j * p] += c * residual.elements[ii + jj * u.count]
-                } }
-            }
-            s1.removeAll()
         }
         let newMean = sum.map { $0 / n }
         var newSigma = Numerics.Matrix(rows: p, columns: p)

@@ -5,15 +5,15 @@ import Numerics
 /// lavaan fits it with `estimator = "ML"` (and `missing = "ml"` for FIML), with analytic gradients
 /// and information matrices.
 ///
-/// Fitting: from the start (`StartingValues`), Fisher scoring steps with the analytic expected
-/// information while they gain at least half a unit of log-likelihood; then the parameters are
-/// whitened by the expected information there, theta = theta0 + R^-1 z with R'R = I(theta0), so
-/// that the Hessian over z is near the identity;
+/// Fitting: from the start (`StartingValues`), up to three Fisher scoring steps with the analytic
+/// expected information (of complete data: cheap, and only a guide) while they gain at least
+/// half a unit of log-likelihood; then the parameters are whitened by that information,
+/// theta = theta0 + R^-1 z with R'R = I(theta0), so that the Hessian over z is near the identity;
 /// NLopt's L-BFGS minimizes minus the log-likelihood over z with the analytic gradient; Newton
-/// steps with the analytic observed information then take it to the exact optimum (until the
-/// Newton decrement g' H^-1 g is below 1e-12). Standard errors come from the inverse of the
-/// observed information (lavaan's `information = "observed"`, which dpm uses to match Stata) or of
-/// the expected information.
+/// steps with the analytic observed FIML information then take it to the exact optimum (until the
+/// Newton decrement g' H^-1 g is below 1e-10, which puts minus the log-likelihood within about
+/// 1e-10 of its minimum). Standard errors come from the inverse of the observed information
+/// (lavaan's `information = "observed"`, which dpm uses to match Stata) or of the expected one.
 public struct StructuralEquationModel: Sendable {
     /// How rows with missing values enter the likelihood.
     public enum MissingData: String, Sendable, Codable {
@@ -51,10 +51,12 @@ public struct StructuralEquationModel: Sendable {
         for j in 0..<p {
             let values = rows.map { data.value(row: $0, column: j) }.filter { !$0.isNaN }
             guard values.count >= 2 else {
-                throw SEMInputError("'\(data.variables[j])' has \(values.isEmpty ? "no observed value" : "one observed value") in the rows used")
+                throw SEMInputError("'\(data.variables[j])' has \(values.isEmpty ? "no observed value" : "one observed value") in the rows used",
+                                    variable: data.variables[j])
             }
             guard values.contains(where: { $0 != values[0] }) else {
-                throw SEMInputError("'\(data.variables[j])' has no variance (every observed value is \(Self.text(values[0])))")
+                throw SEMInputError("'\(data.variables[j])' has no variance (every observed value is \(Self.text(values[0])))",
+                                    variable: data.variables[j])
             }
         }
         guard rows.count > p else {
@@ -68,9 +70,20 @@ public struct StructuralEquationModel: Sendable {
         patterns = MissingDataPattern.patterns(of: data, rows: rows)
     }
 
+    /// The objective as if every row observed every variable (one pattern), whose expected
+    /// information costs one pattern's work: the scoring steps and the whitening use it. It only
+    /// steers the optimizer (it overstates the information about sparsely observed variables);
+    /// the convergence test and the standard errors use the exact FIML information.
+    func completeDataObjective() -> FIMLObjective {
+        let p = model.observedCount
+        let pattern = MissingDataPattern(observed: Array(0..<p), rows: rows, mean: [Double](repeating: 0, count: p),
+                                         covariance: Numerics.Matrix(rows: p, columns: p), centred: nil)
+        return FIMLObjective(model: model, patterns: [pattern])
+    }
+
     /// At most this many Fisher scoring steps before L-BFGS; they stop once a step gains less than
     /// `scoringGain` in log-likelihood, where the whitened L-BFGS converges fast.
-    static let scoringSteps = 6
+    static let scoringSteps = 3
     static let scoringGain = 0.5
 
     private static func text(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : String(v) }
@@ -107,9 +120,11 @@ public struct StructuralEquationModel: Sendable {
         }
 
         // Fisher scoring steps (theta - I^-1 g, halved until the likelihood rises), then the
-        // whitening by the expected information where they end.
+        // whitening by the expected information where they end; both with the complete-data
+        // information, which costs one pattern's work.
         var theta0 = start
-        var info0 = try InformationMatrix.compute(.expected, objective: objective, theta: theta0)
+        let scoringObjective = completeDataObjective()
+        var info0 = try InformationMatrix.compute(.expected, objective: scoringObjective, theta: theta0)
         for _ in 0..<Self.scoringSteps {
             var g = [Double](repeating: 0, count: q)
             let f0 = try objective.valueAndGradient(at: theta0, gradient: &g)
@@ -123,7 +138,7 @@ public struct StructuralEquationModel: Sendable {
                 t *= 0.5
             }
             guard gain > 0 else { break }
-            info0 = try InformationMatrix.compute(.expected, objective: objective, theta: theta0)
+            info0 = try InformationMatrix.compute(.expected, objective: scoringObjective, theta: theta0)
             if gain < Self.scoringGain { break }
         }
         let whitening = try Self.choleskyWithRidge(&info0)
@@ -135,7 +150,7 @@ public struct StructuralEquationModel: Sendable {
         }
         timing.start = lap()
         var optimizer = LBFGS()
-        optimizer.absoluteFunctionTolerance = 1e-8
+        optimizer.absoluteFunctionTolerance = 1e-10
         optimizer.maxEvaluations = 20 * q + 2000
         let result = try optimizer.minimize({ z, gz in
             let t = try theta(z)
@@ -164,7 +179,7 @@ public struct StructuralEquationModel: Sendable {
             guard let factor = try? Cholesky(hessian) else { break }
             let direction = try factor.solve(g)
             decrement = zip(g, direction).reduce(0) { $0 + $1.0 * $1.1 }
-            if decrement < 1e-12 || step == 8 { break }
+            if decrement < 1e-10 || step == 8 { break }
             var t = 1.0, moved = false
             for _ in 0..<20 {
                 let candidate = zip(estimate, direction).map { $0 - t * $1 }
@@ -195,13 +210,21 @@ public struct StructuralEquationModel: Sendable {
         timing.information = lap()
         let moments = try ImpliedMoments(model: model, theta: estimate)
         let logLik = -value
-        let fitIndices = options.fitIndices
-            ? try FitIndices(logLikelihood: logLik, parameterCount: q, observations: rows.count, patterns: patterns,
-                             variableCount: model.observedCount, impliedSigma: moments.sigma, impliedMu: moments.mu)
-            : nil
+        // The fit indices need the saturated model, which may have no maximum (a singular
+        // covariance estimate); then they are not defined, and the estimates stand without them.
+        var fitIndices: FitIndices?, unavailable: String?
+        if options.fitIndices {
+            do {
+                fitIndices = try FitIndices(logLikelihood: logLik, parameterCount: q, observations: rows.count, patterns: patterns,
+                                            variableCount: model.observedCount, impliedSigma: moments.sigma, impliedMu: moments.mu)
+            } catch let failure as SEMFailure {
+                unavailable = failure.description
+            }
+        }
         timing.fitIndices = lap()
         return try SEMFit(model: model, theta: estimate, covariance: covariance, logLikelihood: logLik,
                           observations: rows.count, patternCount: patterns.count, fitIndices: fitIndices,
+                          fitIndicesUnavailable: unavailable,
                           information: options.information, missing: missing, confidenceLevel: options.confidenceLevel,
                           evaluations: evaluations, newtonSteps: newtonSteps, newtonDecrement: decrement,
                           timing: timing)

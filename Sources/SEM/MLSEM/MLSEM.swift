@@ -35,7 +35,10 @@ public struct MLSEM: Sendable {
     public static let alpha = "alpha"
 
     public init(formula text: String, options: MLSEMOptions = MLSEMOptions()) throws {
-        let formula = try MLSEMFormula(text)
+        guard (0...LaggedVariable.maximumLag).contains(options.predictorLag) else {
+            throw SEMInputError("--x-lag: a whole number of sessions from 0 to \(LaggedVariable.maximumLag)")
+        }
+        let formula = try MLSEMFormula(text).lagging(unlaggedPredictorsBy: options.predictorLag)
         if case .some(let names) = options.predictorFree {
             for name in names where !formula.predictors.contains(where: { $0.variable.name == name }) && !formula.constants.contains(name) {
                 throw SEMInputError("--x-free \(name): '\(name)' is not a predictor of the formula")
@@ -206,16 +209,21 @@ public struct MLSEM: Sendable {
     /// The model and its wide data for `panel`, which must hold `variables`.
     func structuralModel(for panel: LaggedPanel) throws -> (model: StructuralEquationModel, waves: Waves, coefficients: [CoefficientStatement]) {
         let range = options.sessions ?? panel.sessionRange
+        guard panel.sessionRange.contains(range.lowerBound), panel.sessionRange.contains(range.upperBound) else {
+            throw SEMInputError("--sessions \(range.lowerBound):\(range.upperBound): the data have sessions \(panel.sessionRange.lowerBound) to \(panel.sessionRange.upperBound)")
+        }
         let w = try waves(sessions: range)
         try checkTimeVarying(panel)
         let (spec, coefficients) = build(w)
         var columns = [String: [Double]]()
+        var waveOf = [String: (String, Int)]()
         let p = panel.patientCount
         let dataRange = panel.sessionRange
         for name in [formula.outcome] + predictorColumns.map(\.name) {
             let (values, count) = try panel.waves(of: name)
             for t in w.first...w.end {
                 let index = t - dataRange.lowerBound
+                waveOf[Self.waveName(name, t)] = (name, t)
                 columns[Self.waveName(name, t)] = (0..<p).map { patient in
                     index >= 0 && index < count ? values[patient * count + index] : .nan
                 }
@@ -233,6 +241,11 @@ public struct MLSEM: Sendable {
             return (try StructuralEquationModel(specification: spec, data: data, missing: options.missing), w, coefficients)
         } catch let error as ModelSpecificationError {
             throw SEMInputError(error.description)
+        } catch let error as SEMInputError {
+            // A wave's variable: say which column at which session, and what to do.
+            guard let name = error.variable, let (column, session) = waveOf[name] else { throw error }
+            throw SEMInputError("'\(column)' at session \(session) (\(error.description.replacingOccurrences(of: "'\(name)' ", with: ""))); restrict the waves with --sessions",
+                                variable: name)
         }
     }
 
@@ -265,7 +278,7 @@ public struct MLSEM: Sendable {
         fitOptions.information = options.information
         fitOptions.fitIndices = options.fitIndices
         let sem = try model.fit(fitOptions)
-        return MLSEMFit(formula: formula, options: options, waves: w, sem: sem, patients: panel.patientCount,
+        return MLSEMFit(formula: formula, options: options, source: panel.source, waves: w, sem: sem, patients: panel.patientCount,
                         coefficients: coefficients.map { c in MLSEMFit.Coefficient(term: c.term, session: c.session, sem.estimates[c.statement]) })
     }
 

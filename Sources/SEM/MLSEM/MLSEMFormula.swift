@@ -25,7 +25,7 @@ public struct MLSEMFormula: Sendable, Equatable {
 
     public let text: String
     public let outcome: String
-    public let predictors: [Predictor]
+    public private(set) var predictors: [Predictor]
     /// The time-invariant covariates (after `|`).
     public let constants: [String]
 
@@ -129,6 +129,19 @@ public struct MLSEMFormula: Sendable, Equatable {
         default:
             return [expression]
         }
+    }
+
+    /// The formula with every predictor at lag 0 moved to lag `k` (`--x-lag`).
+    func lagging(unlaggedPredictorsBy k: Int) throws -> MLSEMFormula {
+        guard k > 0 else { return self }
+        var copy = self
+        copy.predictors = predictors.map { p in
+            p.variable.lag == 0 ? Predictor(variable: LaggedVariable(name: p.variable.name, lag: k), predetermined: p.predetermined) : p
+        }
+        for (i, p) in copy.predictors.enumerated() where copy.predictors[..<i].contains(where: { $0.variable == p.variable }) {
+            throw FormulaError("formula '\(text)': with --x-lag \(k), \(p.variable.term) is in the formula twice")
+        }
+        return copy
     }
 
     /// Parse errors of a part of the formula (the text before the bar, or the whole with the bar

@@ -1,12 +1,21 @@
 /// The options of an ML-SEM dynamic panel model, as dpm (and Stata's xtdpdml) name them.
 public struct MLSEMOptions: Sendable, Equatable {
     /// Coefficients that may be freed across waves: none, all, or a subset.
-    public enum Freedom: Sendable, Equatable {
+    public enum Freedom: Sendable, Equatable, CustomStringConvertible {
         case none
         case all
         /// The listed lags of the outcome (`--y-free 1,2`) or predictors by column name
         /// (`--x-free union`).
         case some([String])
+
+        /// `none`, `all`, or the names separated by commas.
+        public var description: String {
+            switch self {
+            case .none: return "none"
+            case .all: return "all"
+            case .some(let names): return names.joined(separator: ",")
+            }
+        }
 
         func includes(_ name: String) -> Bool {
             switch self {
@@ -23,6 +32,9 @@ public struct MLSEMOptions: Sendable, Equatable {
     public var constantInvariant = false
     /// dpm's `y.lag`: the lags of the outcome in every equation; [0] for none (a static model).
     public var outcomeLags = [1]
+    /// The lag of every time-varying predictor written without `lag()` (0: the same session, as
+    /// in dpm; 1 makes `pre(x)` read as `pre(lag(x))`).
+    public var predictorLag = 0
     /// dpm's `y.free`: lagged-outcome coefficients free across waves (all, or the lags named).
     public var outcomeFree = Freedom.none
     /// dpm's `x.free`: predictor coefficients free across waves (all, or the columns named).
