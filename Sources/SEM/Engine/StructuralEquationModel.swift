@@ -34,7 +34,8 @@ public struct StructuralEquationModel: Sendable {
     /// variables, in order). Throws `ModelSpecificationError` for a model that does not compile and
     /// `SEMInputError` for data it cannot be fitted to: no usable rows, a variable with fewer than
     /// two values or no variance, fewer rows than variables, more free parameters than moments.
-    public init(specification: ModelSpecification, data: SEMData, missing: MissingData = .fiml) throws {
+    /// `units` names the rows in messages ("patients").
+    public init(specification: ModelSpecification, data: SEMData, missing: MissingData = .fiml, units: String = "rows") throws {
         precondition(data.variables == specification.observed, "the data's columns are the observed variables")
         let model = try RAMModel(specification)
         self.model = model
@@ -46,12 +47,12 @@ public struct StructuralEquationModel: Sendable {
             return missing == .fiml ? observed > 0 : observed == p
         }
         guard !rows.isEmpty else {
-            throw SEMInputError(missing == .fiml ? "no row has an observed value" : "no row has every variable of the model observed (listwise deletion leaves nothing; FIML would use the observed values)")
+            throw SEMInputError(missing == .fiml ? "no \(units) with an observed value" : "none of the \(units) has every variable of the model observed (listwise deletion leaves nothing; FIML would use the observed values)")
         }
         for j in 0..<p {
             let values = rows.map { data.value(row: $0, column: j) }.filter { !$0.isNaN }
             guard values.count >= 2 else {
-                throw SEMInputError("'\(data.variables[j])' has \(values.isEmpty ? "no observed value" : "one observed value") in the rows used",
+                throw SEMInputError("'\(data.variables[j])' has \(values.isEmpty ? "no observed value" : "one observed value") in the \(units) used",
                                     variable: data.variables[j])
             }
             guard values.contains(where: { $0 != values[0] }) else {
@@ -60,7 +61,7 @@ public struct StructuralEquationModel: Sendable {
             }
         }
         guard rows.count > p else {
-            throw SEMInputError("\(rows.count) rows for \(p) observed variables: the saturated model needs more rows than variables")
+            throw SEMInputError("\(rows.count) \(units) for \(p) observed variables: the saturated model needs more \(units) than variables")
         }
         let moments = p + p * (p + 1) / 2
         guard model.parameterCount <= moments else {

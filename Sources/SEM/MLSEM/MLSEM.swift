@@ -238,14 +238,14 @@ public struct MLSEM: Sendable {
         }
         let data = SEMData(variables: observed, values: values, rowCount: p)
         do {
-            return (try StructuralEquationModel(specification: spec, data: data, missing: options.missing), w, coefficients)
+            return (try StructuralEquationModel(specification: spec, data: data, missing: options.missing, units: "patients"), w, coefficients)
         } catch let error as ModelSpecificationError {
             throw SEMInputError(error.description)
         } catch let error as SEMInputError {
             // A wave's variable: say which column at which session, and what to do.
             guard let name = error.variable, let (column, session) = waveOf[name] else { throw error }
-            throw SEMInputError("'\(column)' at session \(session) (\(error.description.replacingOccurrences(of: "'\(name)' ", with: ""))); restrict the waves with --sessions",
-                                variable: name)
+            throw SEMInputError(error.description.replacingOccurrences(of: "'\(name)'", with: "'\(column)' at session \(session)")
+                                + "; restrict the waves with --sessions", variable: name)
         }
     }
 
