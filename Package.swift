@@ -56,6 +56,7 @@ let package = Package(
         // The data-generating process of rupture designs, and power studies over a grid of design
         // factors (parallel, checkpointed, sharded for Slurm job arrays).
         .target(name: "Simulation", dependencies: ["Numerics", "Tabular", "SessionData", "Ruptures", "MixedModels", "Reports",
+                                                   "DynamicModels", "SEM",
                                                    .product(name: "Yams", package: "Yams")]),
 
         // The analysis of Gidhagen, Holmqvist & Falkenström (2025) end to end: sample, descriptives,
@@ -72,7 +73,7 @@ let package = Package(
             ]),
 
         // Timing driver used by the scripts in Benchmarks/ (run in release mode).
-        .executableTarget(name: "AllianceBenchmarks", dependencies: ["Tabular", "Numerics", "MixedModels", "SessionData", "Ruptures", "SEM"],
+        .executableTarget(name: "AllianceBenchmarks", dependencies: ["Tabular", "Numerics", "MixedModels", "SessionData", "Ruptures", "SEM", "Simulation"],
                           path: "Benchmarks/AllianceBenchmarks"),
 
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
@@ -83,7 +84,7 @@ let package = Package(
         .testTarget(name: "SessionDataTests", dependencies: ["SessionData", "Tabular"]),
         .testTarget(name: "RupturesTests", dependencies: ["Ruptures", "SessionData", "Tabular"]),
         .testTarget(name: "DynamicModelsTests", dependencies: ["DynamicModels", "SessionData", "Tabular", "MixedModels"]),
-        .testTarget(name: "SEMTests", dependencies: ["SEM", "DynamicModels", "SessionData", "Tabular", "Numerics", "MixedModels"],
+        .testTarget(name: "SEMTests", dependencies: ["SEM", "DynamicModels", "SessionData", "Tabular", "Numerics", "MixedModels", "Simulation"],
                     exclude: ["Reference"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Ruptures", "SessionData", "MixedModels", "Tabular", "Numerics"]),
         .testTarget(name: "ReplicationTests", dependencies: ["Replication", "Ruptures", "SessionData", "MixedModels", "Reports", "Tabular"]),
