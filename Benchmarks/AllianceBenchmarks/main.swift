@@ -113,6 +113,11 @@ do {
                              x.meanEstimate, x.bias, x.biasStandardError, x.rmse, x.coverage, x.coverageStandardError, x.fits))
             }
         }
+        var reasons = [String: Int]()
+        for r in results { if let why = r.mlsemFailure { reasons[why, default: 0] += 1 } }
+        for (why, count) in reasons.sorted(by: { $0.value > $1.value }) { print("ML-SEM failed \(count) times: \(why)") }
+        let failed = results.indices.filter { results[$0].mlsemFailure != nil }
+        if !failed.isEmpty { print("failed replications: \(failed.map(String.init).joined(separator: ", "))") }
         let times = results.map(\.mlsemSeconds).sorted()
         if !times.isEmpty { print(String(format: "ML-SEM fit (estimates and SEs, no fit indices): median %.3f s per replication (%d threads)", times[times.count / 2], ProcessInfo.processInfo.activeProcessorCount)) }
     case "generate-panel":

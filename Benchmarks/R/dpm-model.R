@@ -1,7 +1,8 @@
 # The ML-SEM dynamic panel model of Allison, Williams & Moral-Benito (2017) written in lavaan
 # syntax, as the R package dpm generates it (dpm is not installed here; this is an independent
 # transcription of the model, section by section as dpm's print.only output shows it), and the
-# wide data it is fitted to. Sourced by mlsem-lavaan.R and mlsem-reference.R.
+# wide data it is fitted to, and a function that fits it with lavaan. Sourced by mlsem-lavaan.R
+# and mlsem-reference.R.
 #
 # dpm_model(long, dv, terms, constants, id, wave, ...) returns list(model, data, start, end):
 #   terms      data.frame(var, lag, pre): the time-varying predictors, e.g. pre(lag(union)) is
@@ -130,4 +131,62 @@ parse_dpm_formula <- function(text) {
   }
   constants <- if (length(parts) > 1) trimws(strsplit(parts[2], "+", fixed = TRUE)[[1]]) else character(0)
   list(dv = dv, terms = terms, constants = constants)
+}
+
+# Fits dpm's model for `formula` (dpm's syntax) and `options` (a list with dpm's option names
+# written with underscores: error_inv, const_inv, alpha_free, y_lag, y_free, x_free,
+# random_effects, partial_pre, missing = "fiml" | "listwise", sessions = c(first, last)) to the
+# long data with lavaan, as dpm would (FIML is lavaan's missing = "ml"). Returns the lavaan fit,
+# lavaan's seconds (sem() and fitMeasures(), which fits the baseline model) and the numbers alliance reports: fit measures, the formula's
+# coefficients named as dpm names them, and every free parameter.
+fit_dpm_lavaan <- function(long, formula, options = list(), id = "id", time = "t", information = "observed") {
+  f <- parse_dpm_formula(formula)
+  o <- options
+  opt <- function(name, default) if (is.null(o[[name]])) default else o[[name]]
+  m <- dpm_model(long, f$dv, f$terms, f$constants, id = id, wave = time,
+                 error.inv = opt("error_inv", FALSE), const.inv = opt("const_inv", FALSE),
+                 alpha.free = opt("alpha_free", FALSE), y.lag = opt("y_lag", 1),
+                 y.free = opt("y_free", FALSE), x.free = opt("x_free", FALSE),
+                 fixed.effects = !opt("random_effects", FALSE), partial.pre = opt("partial_pre", FALSE),
+                 first = o$sessions[1], last = o$sessions[2])
+  missing <- if (opt("missing", "fiml") == "fiml") "ml" else "listwise"
+  elapsed <- system.time({
+    fit <- lavaan::sem(m$model, data = m$data, missing = missing, information = information)
+    fm <- lavaan::fitMeasures(fit)
+  })[["elapsed"]]
+  pe <- lavaan::parameterEstimates(fit)
+  coefs <- list()
+  term_name <- function(v, lag) if (lag == 0) v else if (lag == 1) sprintf("lag(%s)", v) else sprintf("lag(%s, %d)", v, lag)
+  add <- function(term, free, rhs_of) {
+    waves <- if (free) m$start:m$end else m$start
+    for (w in waves) {
+      row <- pe[pe$op == "~" & pe$lhs == paste0(f$dv, "_", w) & pe$rhs == rhs_of(w), ]
+      stopifnot(nrow(row) == 1)
+      coefs[[length(coefs) + 1]] <<- list(term = term, session = if (free) w else NULL,
+                                          estimate = row$est, se = row$se)
+    }
+  }
+  xfree <- opt("x_free", FALSE)
+  is_free_x <- function(v) isTRUE(xfree) || v %in% xfree
+  ordered <- c(which(f$terms$pre), which(!f$terms$pre))
+  for (k in ordered) {
+    v <- f$terms$var[k]; lag <- f$terms$lag[k]
+    add(term_name(v, lag), is_free_x(v), function(w) paste0(v, "_", w - lag))
+  }
+  for (z in f$constants) add(z, is_free_x(z), function(w) z)
+  ylags <- opt("y_lag", 1)
+  for (l in ylags[ylags > 0]) {
+    yfree <- opt("y_free", FALSE)
+    add(term_name(f$dv, l), isTRUE(yfree) || l %in% yfree, function(w) paste0(f$dv, "_", w - l))
+  }
+  pt <- lavaan::parTable(fit)
+  pt <- pt[pt$free > 0, ]
+  theta <- lapply(seq_len(nrow(pt)), function(i) list(lhs = pt$lhs[i], op = pt$op[i], rhs = pt$rhs[i],
+                                                     estimate = pt$est[i], se = pt$se[i]))
+  list(fit = fit, seconds = elapsed, model = m,
+       results = list(chisq = fm[["chisq"]], df = fm[["df"]], npar = fm[["npar"]], loglik = fm[["logl"]],
+                      nobs = lavaan::lavInspect(fit, "nobs"), cfi = fm[["cfi"]], tli = fm[["tli"]], rmsea = fm[["rmsea"]],
+                      rmsea_ci_lower = fm[["rmsea.ci.lower"]], rmsea_ci_upper = fm[["rmsea.ci.upper"]],
+                      rmsea_pvalue = fm[["rmsea.pvalue"]], srmr = fm[["srmr"]], aic = fm[["aic"]], bic = fm[["bic"]],
+                      coefficients = coefs, parameters = theta))
 }

@@ -84,60 +84,16 @@ cases <- list(
 
 fit_case <- function(case) {
   long <- read.csv(here(case$data))
-  f <- parse_dpm_formula(case$formula)
-  o <- case$options
-  opt <- function(name, default) if (is.null(o[[name]])) default else o[[name]]
-  m <- dpm_model(long, f$dv, f$terms, f$constants, id = case$id, wave = case$time,
-                 error.inv = opt("error_inv", FALSE), const.inv = opt("const_inv", FALSE),
-                 alpha.free = opt("alpha_free", FALSE), y.lag = opt("y_lag", 1),
-                 y.free = opt("y_free", FALSE), x.free = opt("x_free", FALSE),
-                 fixed.effects = !opt("random_effects", FALSE), partial.pre = opt("partial_pre", FALSE),
-                 first = o$sessions[1], last = o$sessions[2])
-  missing <- if (opt("missing", "fiml") == "fiml") "ml" else "listwise"
-  elapsed <- system.time(fit <- sem(m$model, data = m$data, missing = missing, information = case$information))[["elapsed"]]
-  stopifnot(lavInspect(fit, "converged"))
-  fm <- fitMeasures(fit)
-  pe <- parameterEstimates(fit)
-  coefs <- list()
-  term_name <- function(v, lag) if (lag == 0) v else if (lag == 1) sprintf("lag(%s)", v) else sprintf("lag(%s, %d)", v, lag)
-  add <- function(term, free, rhs_of) {
-    waves <- if (free) m$start:m$end else m$start
-    for (w in waves) {
-      row <- pe[pe$op == "~" & pe$lhs == paste0(f$dv, "_", w) & pe$rhs == rhs_of(w), ]
-      stopifnot(nrow(row) == 1)
-      coefs[[length(coefs) + 1]] <<- list(term = term, session = if (free) w else NULL,
-                                          estimate = row$est, se = row$se)
-    }
-  }
-  xfree <- opt("x_free", FALSE)
-  is_free_x <- function(v) isTRUE(xfree) || v %in% xfree
-  ordered <- c(which(f$terms$pre), which(!f$terms$pre))
-  for (k in ordered) {
-    v <- f$terms$var[k]; lag <- f$terms$lag[k]
-    add(term_name(v, lag), is_free_x(v), function(w) paste0(v, "_", w - lag))
-  }
-  for (z in f$constants) add(z, is_free_x(z), function(w) z)
-  ylags <- opt("y_lag", 1)
-  for (l in ylags[ylags > 0]) {
-    yfree <- opt("y_free", FALSE)
-    add(term_name(f$dv, l), isTRUE(yfree) || l %in% yfree, function(w) paste0(f$dv, "_", w - l))
-  }
-  pt <- parTable(fit)
-  pt <- pt[pt$free > 0, ]
-  theta <- lapply(seq_len(nrow(pt)), function(i) list(lhs = pt$lhs[i], op = pt$op[i], rhs = pt$rhs[i],
-                                                     estimate = pt$est[i], se = pt$se[i]))
-  options <- o
+  r <- fit_dpm_lavaan(long, case$formula, case$options, case$id, case$time, case$information)
+  stopifnot(lavInspect(r$fit, "converged"))
+  options <- case$options
   if (!is.null(options$y_lag)) options$y_lag <- I(options$y_lag)
   if (!is.null(options$sessions)) options$sessions <- I(options$sessions)
   list(name = case$name, data = case$data, id = case$id, time = case$time, formula = case$formula,
        options = if (length(options)) options else structure(list(), names = character(0)),
        information = case$information,
-       lavaan_seconds = elapsed,
-       expected = list(chisq = fm[["chisq"]], df = fm[["df"]], npar = fm[["npar"]], loglik = fm[["logl"]],
-                       nobs = lavInspect(fit, "nobs"), cfi = fm[["cfi"]], tli = fm[["tli"]], rmsea = fm[["rmsea"]],
-                       rmsea_ci_lower = fm[["rmsea.ci.lower"]], rmsea_ci_upper = fm[["rmsea.ci.upper"]],
-                       rmsea_pvalue = fm[["rmsea.pvalue"]], srmr = fm[["srmr"]], aic = fm[["aic"]], bic = fm[["bic"]],
-                       coefficients = coefs, parameters = theta))
+       lavaan_seconds = r$seconds,
+       expected = r$results)
 }
 
 results <- lapply(cases, function(case) { cat(case$name, "\n", file = stderr()); fit_case(case) })

@@ -38,6 +38,8 @@ public struct NickellBiasStudy: Sendable {
     public struct Replication: Sendable {
         public let mlsem: (rho: Estimate, beta: Estimate)?
         public let multilevel: (rho: Estimate, beta: Estimate)?
+        /// Why the ML-SEM fit failed, when it did.
+        public let mlsemFailure: String?
         /// Seconds of the ML-SEM fit.
         public let mlsemSeconds: Double
     }
@@ -73,12 +75,14 @@ public struct NickellBiasStudy: Sendable {
     /// Runs replication `r`.
     public func replication(_ r: Int) -> Replication {
         guard let table = try? process.sample(seed: seed, path: [UInt64(r)]) else {
-            return Replication(mlsem: nil, multilevel: nil, mlsemSeconds: 0)
+            return Replication(mlsem: nil, multilevel: nil, mlsemFailure: "no data", mlsemSeconds: 0)
         }
         let clock = ContinuousClock(), started = clock.now
-        let mlsem = try? Self.mlsem(table)
+        let mlsem = Result { try Self.mlsem(table) }
         let elapsed = (clock.now - started).components
-        return Replication(mlsem: mlsem, multilevel: try? Self.multilevel(table),
+        var failure: String?
+        if case .failure(let error) = mlsem { failure = String(describing: error) }
+        return Replication(mlsem: try? mlsem.get(), multilevel: try? Self.multilevel(table), mlsemFailure: failure,
                            mlsemSeconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18)
     }
 
