@@ -282,7 +282,7 @@ public struct MLSEM: Sendable {
             sem = try model.fit(fitOptions)
         } catch let failure as SEMFailure {
             // Say what makes these models hard to fit: many parameters per patient.
-            throw SEMFailure.notConverged(failure.description + "; the model has \(model.model.parameterCount) free parameters for \(model.rows.count) patients over sessions \(w.first)-\(w.end) (fewer sessions with --sessions, or --error-inv and --const-inv, make it smaller)")
+            throw SEMFailure.notConverged(failure.description + "; the model has \(model.model.parameterCount) free parameters for \(model.rows.count) patients over sessions \(w.first)-\(w.end): collinear predictors, or too many parameters for the patients (fewer sessions with --sessions, --error-inv, --const-inv), can cause this")
         }
         return MLSEMFit(formula: formula, options: options, source: panel.source, waves: w, sem: sem, patients: panel.patientCount,
                         coefficients: coefficients.map { c in MLSEMFit.Coefficient(term: c.term, session: c.session, sem.estimates[c.statement]) })
