@@ -8,7 +8,9 @@
 # FIML is lavaan's missing = "ml", standard errors from the observed information, as dpm's
 # Socius example). Times are measured inside each program, reading excluded: alliance = the
 # fit with standard errors and fit indices (the "timing" of `alliance mlsem --format json`,
-# median of 3 runs); lavaan = lavaan::sem() and fitMeasures(). Differences: chi-square and
+# median of 3 runs); lavaan = lavaan::sem() and fitMeasures() (the same work: estimates, SEs,
+# saturated and baseline models), and sem() alone (its fit measures not computed yet), the ratio
+# taken against both. Differences: chi-square and
 # log-likelihood (absolute), coefficients (largest difference over the formula's terms, in
 # units of the standard error), standard errors (largest relative difference).
 # R is skipped (columns shown as -) when it is not installed.
@@ -21,8 +23,8 @@ Rscript -e 'suppressPackageStartupMessages({library(lavaan); library(jsonlite)})
 
 echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); BLAS: $(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 | sed 's|.*/\([^/]*\)/libblas.*|\1|'); $(date -u +%Y-%m-%d); load $(cut -d' ' -f1 /proc/loadavg)"
 echo
-echo "| model | patients | parameters | patterns | lavaan (s) | alliance (s) | ratio | chi-square diff | logLik diff | coef. diff (SE) | SE rel. diff |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| model | patients | parameters | patterns | lavaan (s) | lavaan sem() alone (s) | alliance (s) | ratio | ratio to sem() alone | chi-square diff | logLik diff | coef. diff (SE) | SE rel. diff |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 
 # name | data | formula | id | time | alliance flags | lavaan options (JSON)
 cases=(
@@ -52,6 +54,8 @@ seconds = sorted(sum(r["timing"].values()) for r in runs)[1]
 def f(x, fmt): return "-" if x is None else fmt % x
 if theirs:
     ratio = f"{theirs['lavaan_seconds'] / seconds:.0f}x"
+    ratio_fit = f"{theirs['lavaan_fit_seconds'] / seconds:.0f}x"
+    lav_fit = f"{theirs['lavaan_fit_seconds']:.2f}"
     chi = "-" if a.get("chisq") is None else f"{a['chisq'] - theirs['chisq']:+.1e}"
     ll = f"{a['loglik'] - theirs['loglik']:+.1e}"
     coef = max(abs(x["estimate"] - y["estimate"]) / y["se"] for x, y in zip(a["coefficients"], theirs["coefficients"]))
@@ -59,8 +63,8 @@ if theirs:
     lav = f"{theirs['lavaan_seconds']:.2f}"
     coef, se = f"{coef:.1e}", f"{se:.1e}"
 else:
-    ratio = chi = ll = coef = se = lav = "-"
-print(f"| {name} | {a['patients_used']} | {a['free_parameters']} | {a['missing_data_patterns']} | {lav} | {seconds:.3f} | {ratio} | {chi} | {ll} | {coef} | {se} |")
+    ratio = ratio_fit = lav_fit = chi = ll = coef = se = lav = "-"
+print(f"| {name} | {a['patients_used']} | {a['free_parameters']} | {a['missing_data_patterns']} | {lav} | {lav_fit} | {seconds:.3f} | {ratio} | {ratio_fit} | {chi} | {ll} | {coef} | {se} |")
 if a.get("fit_indices_unavailable"):
     with open(f"{scratch}/notes", "a") as notes:
         notes.write(f"- {name}: alliance reports no chi-square ({a['fit_indices_unavailable'].split(' (')[0]}); "

@@ -1,7 +1,7 @@
 # Fits one ML-SEM (dpm) model with lavaan and prints a JSON object shaped like
 # `alliance mlsem --format json` (the fields both produce) plus `lavaan_seconds`, the time of
-# lavaan::sem() and fitMeasures() (the wide data and the model string are built before the clock
-# starts; alliance's time likewise excludes reading the file).
+# lavaan::sem() and fitMeasures(), and `lavaan_fit_seconds`, sem() alone (the wide data and the
+# model string are built before the clock starts; alliance's time likewise excludes reading).
 #
 # Usage: Rscript Benchmarks/R/mlsem-lavaan.R DATA.csv 'FORMULA' ID TIME ['OPTIONS as JSON']
 #   e.g. ... wages.csv 'wks ~ pre(lag(union)) + lag(lwage) | ed' id t '{"error_inv": true}'
@@ -20,4 +20,5 @@ out <- r$results
 out$parameters <- NULL
 out$converged <- lavInspect(r$fit, "converged")
 out$lavaan_seconds <- r$seconds
+out$lavaan_fit_seconds <- r$fit_seconds
 cat(toJSON(out, auto_unbox = TRUE, digits = NA, null = "null"), "\n")
