@@ -63,7 +63,7 @@ public struct LBFGS: Sendable {
                 }, context)
             }
             guard status.rawValue > 0 else {
-                throw OptimizationError.nloptFailure(reason: NLoptCode.describe(status))
+                throw OptimizationError.nloptFailure(reason: NLoptResult.describe(status))
             }
             var x = start
             var fmin = 0.0
@@ -75,36 +75,11 @@ public struct LBFGS: Sendable {
                 x = box.bestPoint
                 fmin = box.bestValue
             }
-            let reason: OptimizerStopReason
-            switch result {
-            case NLOPT_SUCCESS: reason = .success
-            case NLOPT_STOPVAL_REACHED: reason = .stopValueReached
-            case NLOPT_FTOL_REACHED: reason = .functionToleranceReached
-            case NLOPT_XTOL_REACHED: reason = .parameterToleranceReached
-            case NLOPT_MAXEVAL_REACHED: reason = .evaluationLimitReached
-            case NLOPT_MAXTIME_REACHED: reason = .timeLimitReached
-            case NLOPT_ROUNDOFF_LIMITED: reason = .roundoffLimited
-            case NLOPT_FAILURE where box.bestValue < .infinity:
-                // Luksan's line search reports a generic failure when it cannot lower the objective
-                // any further along the direction, which at a minimum is round-off, not an error.
-                reason = .roundoffLimited
-            default: throw OptimizationError.nloptFailure(reason: NLoptCode.describe(result))
-            }
+            // Luksan's line search reports a generic failure when it cannot lower the objective
+            // any further along the direction, which at a minimum is round-off, not an error.
+            let reason = result == NLOPT_FAILURE && box.bestValue < .infinity ? .roundoffLimited : NLoptResult.stopReason(result)
+            guard let reason else { throw OptimizationError.nloptFailure(reason: NLoptResult.describe(result)) }
             return OptimizationResult(minimizer: x, minimum: fmin, evaluations: box.evaluations, stopReason: reason)
-        }
-    }
-}
-
-/// NLopt's result codes in words.
-enum NLoptCode {
-    static func describe(_ code: nlopt_result) -> String {
-        switch code {
-        case NLOPT_INVALID_ARGS: return "invalid arguments (bounds, start or tolerances)"
-        case NLOPT_OUT_OF_MEMORY: return "out of memory"
-        case NLOPT_ROUNDOFF_LIMITED: return "round-off errors limited progress"
-        case NLOPT_FORCED_STOP: return "forced stop"
-        case NLOPT_FAILURE: return "generic failure"
-        default: return "NLopt code \(code.rawValue)"
         }
     }
 }
