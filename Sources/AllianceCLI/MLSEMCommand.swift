@@ -48,7 +48,7 @@ struct MLSEMCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The lags of the outcome, e.g. 1,2; 0 for no lagged outcome (dpm's y.lag).", valueName: "lags"))
     var yLag = "1"
 
-    @Option(help: ArgumentHelp("The lag of predictors written without lag() (default 0: the same session).", valueName: "k"))
+    @Option(help: ArgumentHelp("The lag of predictors written without lag(); 0 is the same session.", valueName: "k"))
     var xLag = 0
 
     @Option(help: ArgumentHelp("Lagged-outcome coefficients free across sessions: all, or lags such as 1,2 (dpm's y.free).", valueName: "all|lags"))
@@ -66,10 +66,10 @@ struct MLSEMCommand: ParsableCommand {
     @Flag(help: "Random effects: alpha uncorrelated with the predictors (dpm's fixed.effects = FALSE).")
     var randomEffects = false
 
-    @Option(help: "Missing values: fiml (every observed value; default) or listwise (complete patients only).")
+    @Option(help: "Missing values: fiml (every observed value) or listwise (complete patients only).")
     var missing: StructuralEquationModel.MissingData = .fiml
 
-    @Option(help: "Standard errors from the observed (default, as dpm's Socius replication and Stata) or the expected information.")
+    @Option(help: "Standard errors from the observed information (as dpm's Socius replication and Stata) or the expected information (lavaan's default).")
     var information: InformationKind = .observed
 
     @Flag(help: "Print the model in lavaan syntax (as dpm's print.only) and stop.")
