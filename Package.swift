@@ -40,7 +40,7 @@ let package = Package(
         // Publication tables (text, Markdown, LaTeX, CSV), JSON, SVG figures, self-contained HTML
         // reports (built with Plot), atomic file output; the data file's SHA-256 (OpenSSL) for
         // the reports' provenance.
-        .target(name: "Reports", dependencies: ["MixedModels", "SessionData", "Ruptures", "COpenSSL",
+        .target(name: "Reports", dependencies: ["MixedModels", "SessionData", "Ruptures", "SEM", "COpenSSL",
                                                 .product(name: "Plot", package: "Plot")]),
 
         // The panel of session ratings (long format): readers (CSV, SPSS, Stata), validation, scale
@@ -57,9 +57,14 @@ let package = Package(
         // (missed sessions as missing cells, waves), and the lag() terms of their formulas.
         .target(name: "DynamicModels", dependencies: ["Tabular", "SessionData", "MixedModels"]),
 
+        // Structural equation models by maximum likelihood with FIML (the RAM form, analytic
+        // gradients and information), and the ML-SEM dynamic panel model of dpm built on it.
+        .target(name: "SEM", dependencies: ["Numerics", "Tabular", "SessionData", "DynamicModels", "MixedModels"]),
+
         // The data-generating process of rupture designs, and power studies over a grid of design
         // factors (parallel, checkpointed, sharded for Slurm job arrays).
         .target(name: "Simulation", dependencies: ["Numerics", "Tabular", "SessionData", "Ruptures", "MixedModels", "Reports",
+                                                   "DynamicModels", "SEM",
                                                    .product(name: "Yams", package: "Yams")]),
 
         // The analysis of Gidhagen, Holmqvist & Falkenström (2025) end to end: sample, descriptives,
@@ -71,6 +76,7 @@ let package = Package(
             name: "AllianceCLI",
             dependencies: [
                 "Numerics", "Tabular", "MixedModels", "Reports", "SessionData", "Ruptures", "Simulation", "Replication",
+                "DynamicModels", "SEM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             plugins: ["BuildInfoPlugin"]),
@@ -79,7 +85,7 @@ let package = Package(
         .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
 
         // Timing driver used by the scripts in Benchmarks/ (run in release mode).
-        .executableTarget(name: "AllianceBenchmarks", dependencies: ["Tabular", "Numerics", "MixedModels", "SessionData", "Ruptures"],
+        .executableTarget(name: "AllianceBenchmarks", dependencies: ["Tabular", "Numerics", "MixedModels", "SessionData", "Ruptures", "SEM", "Simulation"],
                           path: "Benchmarks/AllianceBenchmarks"),
 
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
@@ -91,6 +97,8 @@ let package = Package(
         .testTarget(name: "SessionDataTests", dependencies: ["SessionData", "Tabular"]),
         .testTarget(name: "RupturesTests", dependencies: ["Ruptures", "SessionData", "Tabular"]),
         .testTarget(name: "DynamicModelsTests", dependencies: ["DynamicModels", "SessionData", "Tabular", "MixedModels"]),
+        .testTarget(name: "SEMTests", dependencies: ["SEM", "DynamicModels", "SessionData", "Tabular", "Numerics", "MixedModels", "Simulation"],
+                    exclude: ["Reference"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Ruptures", "SessionData", "MixedModels", "Tabular", "Numerics",
                                                             .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(name: "ReplicationTests", dependencies: ["Replication", "Ruptures", "SessionData", "MixedModels", "Reports", "Tabular"],
