@@ -49,6 +49,10 @@ let package = Package(
         // (missed sessions as missing cells, waves), and the lag() terms of their formulas.
         .target(name: "DynamicModels", dependencies: ["Tabular", "SessionData", "MixedModels"]),
 
+        // Two-level dynamic structural equation models (DSEM) with latent mean centring: the
+        // specification, a Gibbs sampler with one file per block, chains, PSR and ESS.
+        .target(name: "DSEM", dependencies: ["Numerics", "Tabular", "SessionData", "MixedModels", "DynamicModels"]),
+
         // The data-generating process of rupture designs, and power studies over a grid of design
         // factors (parallel, checkpointed, sharded for Slurm job arrays).
         .target(name: "Simulation", dependencies: ["Numerics", "Tabular", "SessionData", "Ruptures", "MixedModels", "Reports",
@@ -78,6 +82,7 @@ let package = Package(
         .testTarget(name: "SessionDataTests", dependencies: ["SessionData", "Tabular"]),
         .testTarget(name: "RupturesTests", dependencies: ["Ruptures", "SessionData", "Tabular"]),
         .testTarget(name: "DynamicModelsTests", dependencies: ["DynamicModels", "SessionData", "Tabular", "MixedModels"]),
+        .testTarget(name: "DSEMTests", dependencies: ["DSEM", "DynamicModels", "SessionData", "Tabular", "MixedModels", "Numerics"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Ruptures", "SessionData", "MixedModels", "Tabular", "Numerics"]),
         .testTarget(name: "ReplicationTests", dependencies: ["Replication", "Ruptures", "SessionData", "MixedModels", "Reports", "Tabular"]),
         // Runs the built executable as a user would (needs `swift build` first; scripts/test does it).
