@@ -82,7 +82,8 @@ let package = Package(
         .testTarget(name: "SessionDataTests", dependencies: ["SessionData", "Tabular"]),
         .testTarget(name: "RupturesTests", dependencies: ["Ruptures", "SessionData", "Tabular"]),
         .testTarget(name: "DynamicModelsTests", dependencies: ["DynamicModels", "SessionData", "Tabular", "MixedModels"]),
-        .testTarget(name: "DSEMTests", dependencies: ["DSEM", "DynamicModels", "SessionData", "Tabular", "MixedModels", "Numerics"]),
+        .testTarget(name: "DSEMTests", dependencies: ["DSEM", "DynamicModels", "SessionData", "Tabular", "MixedModels", "Numerics"],
+                    exclude: ["Reference"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Ruptures", "SessionData", "MixedModels", "Tabular", "Numerics"]),
         .testTarget(name: "ReplicationTests", dependencies: ["Replication", "Ruptures", "SessionData", "MixedModels", "Reports", "Tabular"]),
         // Runs the built executable as a user would (needs `swift build` first; scripts/test does it).

@@ -91,7 +91,7 @@ public struct DSEMPriors: Sendable, Equatable {
         case ("initial", "N"):
             guard values[1] > 0, values[1].isFinite else { throw fail("the variance must be positive and finite") }
             initialValues = NormalPrior(mean: values[0], variance: values[1])
-        case (_, "N"):
+        case (let name, "N") where !["residual", "random", "initial"].contains(name):
             guard values[1] > 0 else { throw fail("the variance must be positive") }
             coefficients[target] = NormalPrior(mean: values[0], variance: values[1])
         default:
