@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "MixedModels", dependencies: ["Numerics", "Tabular"]),
 
         // Publication tables (text, Markdown, LaTeX, CSV), JSON, SVG figures, atomic file output.
-        .target(name: "Reports", dependencies: ["MixedModels", "SessionData", "Ruptures"]),
+        .target(name: "Reports", dependencies: ["MixedModels", "SessionData", "Ruptures", "DSEM"]),
 
         // The panel of session ratings (long format): readers (CSV, SPSS, Stata), validation, scale
         // metadata and codebooks, transforms by session number (lead/lag, centring, detrending).
@@ -67,6 +67,7 @@ let package = Package(
             name: "AllianceCLI",
             dependencies: [
                 "Numerics", "Tabular", "MixedModels", "Reports", "SessionData", "Ruptures", "Simulation", "Replication",
+                "DynamicModels", "DSEM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

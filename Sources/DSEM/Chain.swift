@@ -12,9 +12,12 @@ import Numerics
 /// **One iteration** (a sweep), in this order:
 /// 1. for each patient (in parallel over `workers` threads): the latent values
 ///    (`LatentValuesBlock`), mu (`RandomMeanBlock`), the random slopes (`RandomSlopesBlock`), log
-///    sigma^2 (`RandomResidualVarianceBlock`), then its statistics (`PatientStatistics`);
+///    sigma^2 (`RandomResidualVarianceBlock`); then the latent means' location with the fixed
+///    covariate effects, non-centred (`LatentMeanLocationBlock`), and each patient's statistics
+///    for the blocks that follow (`PatientStatistics`, a second pass over the patients);
 /// 2. the fixed within coefficients with the random slopes' means, non-centred
-///    (`WithinCoefficientsBlock`), a rescaling of each random slope (`RandomSlopeScaleBlock`), the
+///    (`WithinCoefficientsBlock`), a rescaling of each random slope (`RandomSlopeScaleBlock`) and
+///    shifts of each by the other random effects (`RandomSlopeShearBlock`), the
 ///    residual variance (`ResidualVarianceBlock`), the between coefficients, centred
 ///    (`BetweenCoefficientsBlock`), the random-effect covariance matrix
 ///    (`RandomEffectsCovarianceBlock`);
@@ -113,9 +116,12 @@ final class Chain: @unchecked Sendable {
 
     private func sweep(adapting: Bool) throws {
         try runPatients()
+        try LatentMeanLocationBlock.update(state: state, stream: stream)
+        try runPatients(recordOnly: true)
         let pooled = PooledStatistics(state: state)
         try WithinCoefficientsBlock.update(state: state, stream: stream)
         RandomSlopeScaleBlock.update(state: state, stream: stream)
+        try RandomSlopeShearBlock.update(state: state, stream: stream)
         try ResidualVarianceBlock.update(pooled, state: state, stream: stream)
         try between.update(state: state, stream: stream)
         try RandomEffectsCovarianceBlock.update(state: state, stream: stream)
@@ -131,27 +137,32 @@ final class Chain: @unchecked Sendable {
         }
     }
 
-    private func runPatients() throws {
+    /// The patients' blocks, or (`recordOnly`) only their statistics for the whole-sample blocks.
+    private func runPatients(recordOnly: Bool = false) throws {
         if workspaces.count == 1 {
-            try runPatients(ranges[0], workspace: workspaces[0])
+            try runPatients(ranges[0], workspace: workspaces[0], recordOnly: recordOnly)
             return
         }
         let errors = ErrorSlots(count: workspaces.count)
         DispatchQueue.concurrentPerform(iterations: workspaces.count) { k in
-            do { try runPatients(ranges[k], workspace: workspaces[k]) } catch { errors.store(error, at: k) }
+            do { try runPatients(ranges[k], workspace: workspaces[k], recordOnly: recordOnly) } catch { errors.store(error, at: k) }
         }
         if let error = errors.first { throw error }
     }
 
-    private func runPatients(_ range: Range<Int>, workspace w: PatientWorkspace) throws {
+    private func runPatients(_ range: Range<Int>, workspace w: PatientWorkspace, recordOnly: Bool) throws {
         for p in range {
-            let stream = patientStreams[p]
             var v = w.view(patient: p, state: state)
+            if recordOnly {
+                PatientStatistics.record(v, workspace: w, state: state)
+                continue
+            }
+            let stream = patientStreams[p]
             LatentValuesBlock.update(v, state: state, stream: stream)
             RandomMeanBlock.update(&v, state: state, stream: stream)
             try RandomSlopesBlock.update(v, workspace: w, state: state, stream: stream)
             RandomResidualVarianceBlock.update(&v, state: state, stream: stream)
-            PatientStatistics.record(v, workspace: w, state: state)
+            LatentMeanLocationBlock.record(v, workspace: w, state: state)
         }
     }
 }

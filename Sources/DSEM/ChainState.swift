@@ -39,6 +39,11 @@ final class ChainState: @unchecked Sendable {
     /// Each patient's contribution to the sums the whole-sample blocks need (`PatientStatistics`).
     let statistics: UnsafeMutableBufferPointer<Double>
 
+    /// Each patient's sums for the latent means' location (`LatentMeanLocationBlock`).
+    let locationStatistics: UnsafeMutableBufferPointer<Double>
+    /// The fixed covariates: their covariate index and gamma slot.
+    let fixedCovariates: [(covariate: Int, slot: Int)]
+
     /// The data the patient blocks read, as buffers (copies of `data`'s arrays).
     let hasEquation: UnsafeMutableBufferPointer<Bool>
     let missing: UnsafeMutableBufferPointer<Bool>
@@ -70,6 +75,8 @@ final class ChainState: @unchecked Sendable {
         proposalScale = .filled(p, 1.0)
         accepted = .filled(p, 0)
         statistics = .filled(p * PatientStatistics.stride(coefficients: PatientStatistics.coefficientCount(data)), 0.0)
+        locationStatistics = .filled(p * LatentMeanLocationBlock.stride(data), 0.0)
+        fixedCovariates = LatentMeanLocationBlock.fixedCovariates(data)
         hasEquation = .copy(data.hasEquation)
         missing = .copy(data.missing)
         covariates = .copy(data.covariates)
@@ -81,7 +88,7 @@ final class ChainState: @unchecked Sendable {
     }
 
     deinit {
-        for b in [y, presample, theta, gamma, alpha, omega, omegaInverse, proposalScale, statistics, covariates] { b.deallocate() }
+        for b in [y, presample, theta, gamma, alpha, omega, omegaInverse, proposalScale, statistics, locationStatistics, covariates] { b.deallocate() }
         for b in [lags, autoregressiveRandomSlot, autoregressiveFixedSlot, covariateRandomSlot, covariateFixedSlot, accepted] { b.deallocate() }
         hasEquation.deallocate()
         missing.deallocate()

@@ -145,8 +145,39 @@ private final class Run: @unchecked Sendable {
         draws = chains.map { _ in layout.parameters.map { _ in [Double]() } }
     }
 
-    /// Runs every chain for `count` more recorded iterations.
+    /// Whether the chains share the initial-value prior yet.
+    private var initialPriorShared = false
+
+    /// Runs every chain for `count` more recorded iterations. When the first
+    /// `InitialConditionPrior.estimationIterations` sweeps are done, every chain's data-based
+    /// prior of the initial values is set to the average of the chains' estimates, so that all
+    /// chains sample the same posterior (each chain's own estimate would make the targets differ
+    /// slightly, which the PSR would see) [I: our rule; Mplus re-estimates the prior in the first
+    /// 100 iterations].
     func advance(by count: Int, adaptUntil: Int) throws {
+        guard count > 0 else { return }
+        let sharingPoint = (InitialConditionPrior.estimationIterations + thin - 1) / thin
+        if !initialPriorShared && recorded < sharingPoint && recorded + count >= sharingPoint {
+            let first = sharingPoint - recorded
+            try step(by: first, adaptUntil: adaptUntil)
+            shareInitialPrior()
+            try step(by: count - first, adaptUntil: adaptUntil)
+        } else {
+            try step(by: count, adaptUntil: adaptUntil)
+        }
+    }
+
+    private func shareInitialPrior() {
+        initialPriorShared = true
+        let mean = chains.map(\.state.initialMean).reduce(0, +) / Double(chains.count)
+        let variance = chains.map(\.state.initialVariance).reduce(0, +) / Double(chains.count)
+        for chain in chains {
+            chain.state.initialMean = mean
+            chain.state.initialVariance = variance
+        }
+    }
+
+    private func step(by count: Int, adaptUntil: Int) throws {
         guard count > 0 else { return }
         let results = ChainResults(count: chains.count)
         let work: @Sendable (Int) -> Void = { c in

@@ -11,6 +11,8 @@ final class PatientWorkspace {
     let regressors: UnsafeMutableBufferPointer<Double>
     /// The regressors of all within coefficients in one equation (fixed, then random: G + q).
     let withinRegressors: UnsafeMutableBufferPointer<Double>
+    /// The regressors of the latent mean and the fixed covariates in one equation (1 + Gx).
+    let locationRegressors: UnsafeMutableBufferPointer<Double>
 
     init(data: ModelData) {
         let longest = (0..<data.patientCount).map { data.cellStart[$0 + 1] - data.cellStart[$0] }.max() ?? 0
@@ -23,10 +25,11 @@ final class PatientWorkspace {
         linear = .filled(r, 0.0)
         regressors = .filled(r, 0.0)
         withinRegressors = .filled(PatientStatistics.coefficientCount(data), 0.0)
+        locationRegressors = .filled(1 + LatentMeanLocationBlock.fixedCovariates(data).count, 0.0)
     }
 
     deinit {
-        for b in [phi, beta, covariatePart, means, precision, linear, regressors, withinRegressors] { b.deallocate() }
+        for b in [phi, beta, covariatePart, means, precision, linear, regressors, withinRegressors, locationRegressors] { b.deallocate() }
     }
 
     /// The view of patient `p` for its blocks: its coefficients, mu, sigma^2, covariate parts and

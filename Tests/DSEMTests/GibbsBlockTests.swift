@@ -1,3 +1,4 @@
+import DynamicModels
 import Foundation
 import Numerics
 import Tabular
@@ -25,8 +26,8 @@ import Testing
         }
     }
 
-    /// A chain of `model` after 60 sweeps on simulated data (30 patients, 12 sessions, 10% missing).
-    static func chain(_ model: Model) throws -> Chain {
+    /// The simulated data (30 patients, 12 sessions, 10% missing) and the specification of `model`.
+    static func model(_ model: Model) throws -> (DynamicModels.LaggedPanel, DSEMSpecification) {
         var process = AutoregressiveProcess()
         process.patients = 30
         process.sessions = 12
@@ -42,6 +43,13 @@ import Testing
         if model == .heteroscedastic { spec.randomResidualVariance = true }
         if model == .secondOrder { spec.initialCondition = .conditional }
         spec.priors.coefficients["lag(x)"] = DSEMPriors.NormalPrior(mean: 0.5, variance: 4)
+        return (lagged, spec)
+    }
+
+    /// A chain of `model` after 60 sweeps.
+    static func chain(_ model: Model, configure: (inout DSEMSpecification) -> Void = { _ in }) throws -> Chain {
+        var (lagged, spec) = try Self.model(model)
+        configure(&spec)
         let data = try ModelData(panel: lagged, specification: spec)
         let chain = try Chain(data: data, index: 1, seed: 3, workers: 1)
         try chain.run(sweeps: 60, adaptUntil: 60)
@@ -265,6 +273,41 @@ import Testing
         for i in 0..<m { Self.expectMoments(draws[i], mean: mean[i], variance: covariance[i, i], "\(model) coefficient \(i)") }
     }
 
+    /// The latent means' location with the fixed covariate effects, non-centred: mu_i moves with
+    /// (alpha_mu), u_i fixed.
+    @Test(arguments: Model.allCases) func latentMeanLocation(_ model: Model) throws {
+        let chain = try Self.chain(model)
+        let state = chain.state, data = state.data
+        let workspace = PatientWorkspace(data: data)
+        for p in 0..<data.patientCount {
+            LatentMeanLocationBlock.record(workspace.view(patient: p, state: state), workspace: workspace, state: state)
+        }
+        let snapshot = Snapshot(state)
+        let b = data.betweenCount, fixed = state.fixedCovariates, size = 1 + b + fixed.count, r = data.randomEffectCount
+        let (precision, linear, u) = LatentMeanLocationBlock.conditional(state: state)
+        let form = LogJoint.canonicalForm(dimension: size, state: state) { x in
+            for a in 0...b { state.alpha[a] = x[a] }
+            for (j, f) in fixed.enumerated() { state.gamma[f.slot] = x[1 + b + j] }
+            for p in 0..<data.patientCount { state.theta[p * r] = state.randomEffectMean(patient: p, effect: 0) + u[p] }
+        }
+        try snapshot.restore(state)
+        for i in 0..<(size * size) { #expect(Self.close(precision[i], form.precision[i]), "\(model): precision \(i)") }
+        let mean = try Cholesky(Matrix(rows: size, columns: size, columnMajor: form.precision)).solve(form.linear)
+        let own = try Cholesky(Matrix(rows: size, columns: size, columnMajor: precision)).solve(linear)
+        for i in 0..<size { #expect(Self.close(own[i], mean[i]), "\(model): mean \(i)") }
+        let covariance = try Cholesky(Matrix(rows: size, columns: size, columnMajor: form.precision)).inverse()
+        let stream = RandomStream(seed: 10)
+        var draws = [[Double]](repeating: [], count: size)
+        for _ in 0..<20_000 {
+            try snapshot.restore(state)
+            try LatentMeanLocationBlock.update(state: state, stream: stream)
+            for a in 0...b { draws[a].append(state.alpha[a]) }
+            for (j, f) in fixed.enumerated() { draws[1 + b + j].append(state.gamma[f.slot]) }
+        }
+        try snapshot.restore(state)
+        for i in 0..<size { Self.expectMoments(draws[i], mean: mean[i], variance: covariance[i, i], "\(model) location \(i)") }
+    }
+
     @Test(arguments: [Model.correlated, .secondOrder]) func residualVariance(_ model: Model) throws {
         let chain = try Self.chain(model)
         let state = chain.state
@@ -398,6 +441,41 @@ import Testing
             }
         }
         try snapshot.restore(state)
+    }
+
+    /// The shear's c is normal with the precision and linear term read off the joint density along
+    /// the sheared states (Jacobian 1, Haar measure dc), also with a proper IW prior.
+    @Test(arguments: [false, true]) func slopeShear(properPrior: Bool) throws {
+        let chain = try Self.chain(.correlated) { spec in
+            if properPrior { spec.priors.randomEffects = DSEMPriors.InverseWishartPrior(scale: 0.7, degreesOfFreedom: 5) }
+        }
+        let target = chain.state, data = target.data
+        Self.recordStatistics(target)
+        let snapshot = Snapshot(target)
+        let r = data.randomEffectCount
+        for s in 0..<RandomSlopesBlock.slopeCount(data) {
+            for source in 0..<r where source != 1 + s {
+                try snapshot.restore(target)
+                let (precision, linear) = RandomSlopeShearBlock.conditional(slope: s, source: source, state: target)
+                let form = LogJoint.canonicalForm(dimension: 1, state: target) { x in
+                    try! snapshot.restore(target)
+                    let c = x[0], t = 1 + s
+                    for p in 0..<data.patientCount {
+                        let u = target.theta[p * r + source] - target.randomEffectMean(patient: p, effect: source)
+                        target.theta[p * r + t] += c * u
+                    }
+                    var omega = (0..<(r * r)).map { target.omega[$0] }
+                    var rows = omega
+                    for j in 0..<r { rows[t + j * r] += c * omega[source + j * r] }
+                    omega = rows
+                    for i in 0..<r { omega[i + t * r] += c * rows[i + source * r] }
+                    try! target.setOmega(omega)
+                }
+                #expect(Self.close(precision, form.precision[0]), "slope \(s) by \(source): precision \(precision) vs \(form.precision[0])")
+                #expect(Self.close(linear, form.linear[0]), "slope \(s) by \(source): linear \(linear) vs \(form.linear[0])")
+            }
+        }
+        try snapshot.restore(target)
     }
 
     @Test func initialConditionPrior() throws {
