@@ -72,7 +72,8 @@ let package = Package(
             ]),
 
         // Timing driver used by the scripts in Benchmarks/ (run in release mode).
-        .executableTarget(name: "AllianceBenchmarks", dependencies: ["Tabular", "Numerics", "MixedModels", "SessionData", "Ruptures"],
+        .executableTarget(name: "AllianceBenchmarks", dependencies: ["Tabular", "Numerics", "MixedModels", "SessionData", "Ruptures",
+                                                                  "DynamicModels", "DSEM"],
                           path: "Benchmarks/AllianceBenchmarks"),
 
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
