@@ -79,6 +79,12 @@ struct PowerReport {
             "True: the effect of a rupture (repair) the rater perceived at session t on distress at t + 1 in the simulation. Estimators: "
                 + analysis.estimators.map { "\($0.name), \($0.formula)" }.joined(separator: "; ") + ".",
         ]
+        if analysis.oracle {
+            t.notes.append("(oracle): the same estimator fitted to the events that really happened in the simulation (the ruptures and repairs the rater perceived) instead of the detected ones: its bias is the estimator's own; the difference from the row above is the effect of misclassified ruptures.")
+        }
+        if analysis.estimators.contains(where: { $0.kind == .dsem }) {
+            t.notes.append("DSEM (Bayesian): the estimate is the posterior median, the CI the equal-tailed \(level)% credible interval, p twice the one-tailed posterior p.")
+        }
         return t
     }
 

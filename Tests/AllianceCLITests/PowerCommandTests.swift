@@ -88,7 +88,9 @@ import Testing
         #expect(try CommandRunner.run(common + ["--out", "full.json"], in: dir).status == 0)
         let json = try JSONSerialization.jsonObject(with: try read(dir, "full.json")) as? [String: Any]
         #expect(json?["simulated"] as? Bool == true)
-        #expect((json?["results"] as? [Any])?.count == 2 * 2 * 3 * 2)
+        // cells x raters x (3 estimators, each also on the true events) x terms.
+        let expected: Int = 2 * 2 * (3 * 2) * 2
+        #expect((json?["results"] as? [Any])?.count == expected)
     }
 
     @Test func mergeRefusesShardsThatDoNotBelongTogether() throws {

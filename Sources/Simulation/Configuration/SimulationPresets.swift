@@ -73,6 +73,7 @@ public enum SimulationPresets {
       raters: [patient, therapist]
       estimators: [lagged-observed, lagged-centred, detrended]
       alpha: 0.05
+      oracle: true
     """
 
     /// The built-in defaults (docs/METHODS.md, "Simulation"): a generic design to start from.
