@@ -52,7 +52,7 @@ struct BetweenCoefficientsBlock {
             }
         }
         for a in 0..<count {
-            if let prior = data.specification.priors.coefficients[data.betweenCoefficientName(a)] {
+            if let prior = data.betweenPriors[a] {
                 precision[a + a * count] += prior.precision
                 linear[a] += prior.mean * prior.precision
             }

@@ -11,8 +11,8 @@ import Numerics
 ///
 /// **One iteration** (a sweep), in this order:
 /// 1. for each patient (in parallel over `workers` threads): the latent values
-///    (`LatentValuesBlock`), mu (`RandomMeanBlock`), the random slopes (`RandomSlopesBlock`), log
-///    sigma^2 (`RandomResidualVarianceBlock`); then the latent means' location with the fixed
+///    (`LatentValuesBlock`), the random slopes (`RandomSlopesBlock`), log sigma^2
+///    (`RandomResidualVarianceBlock`), mu (`RandomMeanBlock`); then the latent means' location with the fixed
 ///    covariate effects, non-centred (`LatentMeanLocationBlock`), and each patient's statistics
 ///    for the blocks that follow (`PatientStatistics`, a second pass over the patients);
 /// 2. the fixed within coefficients with the random slopes' means, non-centred
@@ -152,17 +152,16 @@ final class Chain: @unchecked Sendable {
 
     private func runPatients(_ range: Range<Int>, workspace w: PatientWorkspace, recordOnly: Bool) throws {
         for p in range {
-            var v = w.view(patient: p, state: state)
             if recordOnly {
-                PatientStatistics.record(v, workspace: w, state: state)
+                PatientStatistics.record(w.view(patient: p, state: state, coefficients: false), workspace: w, state: state)
                 continue
             }
+            var v = w.view(patient: p, state: state)
             let stream = patientStreams[p]
             LatentValuesBlock.update(v, state: state, stream: stream)
-            RandomMeanBlock.update(&v, state: state, stream: stream)
             try RandomSlopesBlock.update(v, workspace: w, state: state, stream: stream)
             RandomResidualVarianceBlock.update(&v, state: state, stream: stream)
-            LatentMeanLocationBlock.record(v, workspace: w, state: state)
+            RandomMeanBlock.update(&v, workspace: w, state: state, stream: stream)
         }
     }
 }

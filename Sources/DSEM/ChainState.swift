@@ -54,6 +54,13 @@ final class ChainState: @unchecked Sendable {
     let covariateRandomSlot: UnsafeMutableBufferPointer<Int>
     let covariateFixedSlot: UnsafeMutableBufferPointer<Int>
 
+    /// The column of each autoregression and each covariate among the within regressors of
+    /// `PatientStatistics` (fixed coefficients first, then the random slopes).
+    let autoregressiveColumn: UnsafeMutableBufferPointer<Int>
+    let covariateColumn: UnsafeMutableBufferPointer<Int>
+    /// Whether a covariate has a random slope (then the covariate parts change with the slopes).
+    let hasRandomCovariateSlope: Bool
+
     let patientCount: Int
     let randomEffectCount: Int
 
@@ -85,11 +92,16 @@ final class ChainState: @unchecked Sendable {
         autoregressiveFixedSlot = .copy(data.autoregressiveFixedSlot)
         covariateRandomSlot = .copy(data.covariateRandomSlot)
         covariateFixedSlot = .copy(data.covariateFixedSlot)
+        let g = data.fixedCount
+        autoregressiveColumn = .copy(zip(data.autoregressiveFixedSlot, data.autoregressiveRandomSlot).map { $0 >= 0 ? $0 : g + $1 - 1 })
+        covariateColumn = .copy(zip(data.covariateFixedSlot, data.covariateRandomSlot).map { $0 >= 0 ? $0 : g + $1 - 1 })
+        hasRandomCovariateSlope = data.covariateRandomSlot.contains { $0 >= 1 }
     }
 
     deinit {
         for b in [y, presample, theta, gamma, alpha, omega, omegaInverse, proposalScale, statistics, locationStatistics, covariates] { b.deallocate() }
-        for b in [lags, autoregressiveRandomSlot, autoregressiveFixedSlot, covariateRandomSlot, covariateFixedSlot, accepted] { b.deallocate() }
+        for b in [lags, autoregressiveRandomSlot, autoregressiveFixedSlot, covariateRandomSlot, covariateFixedSlot, accepted,
+                  autoregressiveColumn, covariateColumn] { b.deallocate() }
         hasEquation.deallocate()
         missing.deallocate()
     }

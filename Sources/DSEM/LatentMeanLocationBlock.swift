@@ -30,47 +30,10 @@ enum LatentMeanLocationBlock {
         return n * n + n
     }
 
-    /// Patient p's sums, into its slot of `state.locationStatistics`.
+    /// Patient p's sums, into its slot of `state.locationStatistics` (`RandomMeanBlock` records
+    /// them in its pass over the cells).
     static func record(_ v: PatientView, workspace w: PatientWorkspace, state: ChainState) {
-        let fixed = state.fixedCovariates
-        let n = 1 + fixed.count
-        let slot = state.locationStatistics.baseAddress! + v.patient * (n * n + n)
-        for i in 0..<(n * n + n) { slot[i] = 0 }
-        let products = slot, cross = slot + n * n
-        let x = w.locationRegressors
-        let inverseVariance = 1 / v.variance
-        for t in 0..<v.count {
-            var weight = inverseVariance, r: Double
-            if v.hasEquation[t] {
-                var k = 1.0
-                r = v.y[t]
-                for a in 0..<v.lagCount {
-                    let s = t - v.lags[a]
-                    if s >= 0 { k -= v.phi[a]; r -= v.phi[a] * v.y[s] } else { r -= v.phi[a] * v.presample[s] }
-                }
-                // r less the random covariate effects: c_t less the fixed ones.
-                var fixedPart = 0.0
-                let row = v.covariates + t * v.covariateCount
-                for (j, f) in fixed.enumerated() {
-                    x[1 + j] = row[f.covariate]
-                    fixedPart += v.beta[f.covariate] * row[f.covariate]
-                }
-                r -= v.covariatePart[t] - fixedPart
-                x[0] = k
-            } else if v.missing[t] {
-                weight = 1 / v.initialVariance
-                r = v.y[t] - v.initialMean
-                x[0] = 1
-                for j in 0..<fixed.count { x[1 + j] = 0 }
-            } else {
-                continue
-            }
-            for a in 0..<n {
-                let xa = weight * x[a]
-                cross[a] += xa * r
-                for b in 0..<n { products[a + b * n] += xa * x[b] }
-            }
-        }
+        _ = RandomMeanBlock.accumulate(v, workspace: w, state: state, recordLocation: true)
     }
 
     /// The precision and linear term of (alpha_mu, gamma_x), and each patient's u_i.
@@ -98,10 +61,8 @@ enum LatentMeanLocationBlock {
                 }
             }
         }
-        let spec = data.specification
         for a in 0..<size {
-            let name = a <= b ? data.betweenCoefficientName(a) : spec.withinTerms[data.fixedSlotTerm[fixed[a - b - 1].slot]].variable.term
-            if let prior = spec.priors.coefficients[name] {
+            if let prior = a <= b ? data.betweenPriors[a] : data.fixedPriors[fixed[a - b - 1].slot] {
                 precision[a + a * size] += prior.precision
                 linear[a] += prior.mean * prior.precision
             }

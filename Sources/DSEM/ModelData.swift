@@ -63,6 +63,11 @@ struct ModelData: Sendable {
     /// slope, and of each fixed slot.
     let randomSlotTerm: [Int], fixedSlotTerm: [Int]
 
+    /// The normal priors of the fixed within coefficients (by gamma slot) and of the between
+    /// coefficients (by alpha index); nil: flat. Looked up by name once, not at every iteration.
+    let fixedPriors: [DSEMPriors.NormalPrior?]
+    let betweenPriors: [DSEMPriors.NormalPrior?]
+
     let equationCount: Int, observedCount: Int, missingCount: Int
     /// For starting values: each patient's observed mean, the pooled within-patient variance and
     /// the variance of the patient means.
@@ -275,6 +280,18 @@ struct ModelData: Sendable {
             }
         }
 
+        fixedPriors = fixedSlotTerm.map { spec.priors.coefficients[spec.withinTerms[$0].variable.term] }
+        var priors = [DSEMPriors.NormalPrior?]()
+        for a in 0..<betweenCoefficientCount {
+            let target = a <= betweenCount ? (0, a) : (a - betweenCount, 0)
+            let name: String
+            if target.0 == 0 && target.1 > 0 { name = spec.betweenTerms[target.1 - 1].label }
+            else if target.0 == 0 { name = "(Intercept)" }
+            else if target.0 == logVarianceSlot { name = Self.logVarianceName }
+            else { name = spec.withinTerms[randomSlotTerm[target.0]].variable.term }
+            priors.append(spec.priors.coefficients[name])
+        }
+        betweenPriors = priors
         withinVariance = withinCount > 0 && withinSum > 0 ? withinSum / Double(withinCount) : 1
         let grand = means.reduce(0, +) / Double(patients)
         let spread = means.map { ($0 - grand) * ($0 - grand) }.reduce(0, +) / Double(max(1, patients - 1))

@@ -29,38 +29,38 @@ enum PatientStatistics {
     static func coefficientCount(_ data: ModelData) -> Int { data.fixedCount + RandomSlopesBlock.slopeCount(data) }
 
     static func record(_ v: PatientView, workspace w: PatientWorkspace, state: ChainState) {
-        let data = state.data
-        let g = data.fixedCount
-        let m = coefficientCount(data)
+        let m = coefficientCount(state.data)
         let slot = state.statistics.baseAddress! + v.patient * stride(coefficients: m)
-        for i in 0..<stride(coefficients: m) { slot[i] = 0 }
-        let weight = data.logVarianceSlot == nil ? 1 : 1 / v.variance
-        let cross = slot + crossProducts, products = slot + products(m), moments = slot + moments(m)
-        let x = w.withinRegressors
+        let weight = state.data.logVarianceSlot == nil ? 1 : 1 / v.variance
+        let x = w.withinRegressors.baseAddress!, lead = w.longest
+        let arColumn = state.autoregressiveColumn.baseAddress!, covColumn = state.covariateColumn.baseAddress!
+        let dColumn = x + m * lead
+        var n = 0.0, sumD = 0.0, sumD2 = 0.0, rows = 0
         for t in 0..<v.count {
             let d = v.y[t] - v.mu
-            moments[0] += 1
-            moments[1] += d
-            moments[2] += d * d
+            n += 1
+            sumD += d
+            sumD2 += d * d
             guard v.hasEquation[t] else { continue }
-            for a in 0..<v.lagCount {
-                let value = v.deviation(t - v.lags[a])
-                let fixed = state.autoregressiveFixedSlot[a]
-                x[fixed >= 0 ? fixed : g + state.autoregressiveRandomSlot[a] - 1] = value
-            }
+            for a in 0..<v.lagCount { x[rows + arColumn[a] * lead] = v.deviation(t - v.lags[a]) }
             let row = v.covariates + t * v.covariateCount
-            for k in 0..<v.covariateCount {
-                let fixed = state.covariateFixedSlot[k]
-                x[fixed >= 0 ? fixed : g + state.covariateRandomSlot[k] - 1] = row[k]
-            }
-            slot[equations] += 1
-            slot[sumOfSquares] += weight * d * d
-            for a in 0..<m {
-                let xa = weight * x[a]
-                cross[a] += xa * d
-                for b in 0..<m { products[a + b * m] += xa * x[b] }
-            }
+            for k in 0..<v.covariateCount { x[rows + covColumn[k] * lead] = row[k] }
+            dColumn[rows] = d
+            rows += 1
         }
+        // [X d]' [X d] gives X'X, X'd and d'd at once.
+        let p = w.products.baseAddress!, size = m + 1
+        ColumnCrossProducts.compute(x, rows: rows, columns: size, leading: lead, into: p)
+        slot[PatientStatistics.equations] = Double(rows)
+        slot[sumOfSquares] = weight * p[m + m * size]
+        for a in 0..<m {
+            slot[crossProducts + a] = weight * p[a + m * size]
+            for b in 0..<m { slot[products(m) + a + b * m] = weight * p[a + b * size] }
+        }
+        let moments = slot + moments(m)
+        moments[0] = n
+        moments[1] = sumD
+        moments[2] = sumD2
     }
 
     /// The coefficients b_i = (gamma, the patient's slopes) of patient p, into `b` (m values).

@@ -9,10 +9,17 @@ final class PatientWorkspace {
     let precision: UnsafeMutableBufferPointer<Double>
     let linear: UnsafeMutableBufferPointer<Double>
     let regressors: UnsafeMutableBufferPointer<Double>
-    /// The regressors of all within coefficients in one equation (fixed, then random: G + q).
+    /// The patient's equations as a matrix for `PatientStatistics` (rows: equations; columns: the
+    /// regressors of the within coefficients, fixed then random, then d), leading dimension
+    /// `longest`.
     let withinRegressors: UnsafeMutableBufferPointer<Double>
-    /// The regressors of the latent mean and the fixed covariates in one equation (1 + Gx).
+    /// The same for `LatentMeanLocationBlock` (columns: k, the fixed covariates, r; each row
+    /// scaled by the square root of its weight).
     let locationRegressors: UnsafeMutableBufferPointer<Double>
+    /// Room for the sums of the two (columns x columns).
+    let products: UnsafeMutableBufferPointer<Double>
+    /// The most cells of any patient: the leading dimension of the matrices above.
+    let longest: Int
 
     init(data: ModelData) {
         let longest = (0..<data.patientCount).map { data.cellStart[$0 + 1] - data.cellStart[$0] }.max() ?? 0
@@ -24,17 +31,21 @@ final class PatientWorkspace {
         precision = .filled(r * r, 0.0)
         linear = .filled(r, 0.0)
         regressors = .filled(r, 0.0)
-        withinRegressors = .filled(PatientStatistics.coefficientCount(data), 0.0)
-        locationRegressors = .filled(1 + LatentMeanLocationBlock.fixedCovariates(data).count, 0.0)
+        self.longest = max(1, longest)
+        let m = PatientStatistics.coefficientCount(data), n = 1 + LatentMeanLocationBlock.fixedCovariates(data).count
+        withinRegressors = .filled(self.longest * (m + 1), 0.0)
+        locationRegressors = .filled(self.longest * (n + 1), 0.0)
+        products = .filled(max(m + 1, n + 1) * max(m + 1, n + 1), 0.0)
     }
 
     deinit {
-        for b in [phi, beta, covariatePart, means, precision, linear, regressors, withinRegressors, locationRegressors] { b.deallocate() }
+        for b in [phi, beta, covariatePart, means, precision, linear, regressors, withinRegressors, locationRegressors, products] { b.deallocate() }
     }
 
     /// The view of patient `p` for its blocks: its coefficients, mu, sigma^2, covariate parts and
-    /// between-model means, loaded from `state`.
-    func view(patient p: Int, state: ChainState) -> PatientView {
+    /// between-model means, loaded from `state` (without `coefficients`, only mu and sigma^2: what
+    /// `PatientStatistics` needs).
+    func view(patient p: Int, state: ChainState, coefficients: Bool = true) -> PatientView {
         let data = state.data
         let base = data.cellStart[p], k = data.presampleCount, r = data.randomEffectCount
         var v = PatientView(
@@ -49,6 +60,7 @@ final class PatientWorkspace {
             theta: state.theta.baseAddress! + p * r, means: means.baseAddress!,
             mu: state.theta[p * r], variance: state.residualVariance(patient: p),
             initialMean: state.initialMean, initialVariance: state.initialVariance)
+        guard coefficients else { return v }
         for e in 0..<r { means[e] = state.randomEffectMean(patient: p, effect: e) }
         v.loadCoefficients(state: state)
         return v
@@ -87,12 +99,14 @@ struct PatientView {
     let initialMean: Double
     let initialVariance: Double
 
-    /// Re-reads phi and beta (after the random slopes changed) and recomputes the covariate parts.
-    func loadCoefficients(state: ChainState) {
+    /// Re-reads phi and beta (after the random slopes changed) and recomputes the covariate parts
+    /// (unless `covariateParts` is false: only autoregressions changed).
+    func loadCoefficients(state: ChainState, covariateParts: Bool = true) {
         for a in 0..<lagCount {
             let r = state.autoregressiveRandomSlot[a]
             phi[a] = r >= 0 ? theta[r] : state.gamma[state.autoregressiveFixedSlot[a]]
         }
+        guard covariateParts else { return }
         for k in 0..<covariateCount {
             let r = state.covariateRandomSlot[k]
             beta[k] = r >= 0 ? theta[r] : state.gamma[state.covariateFixedSlot[k]]

@@ -17,7 +17,7 @@ enum RandomSlopesBlock {
         accumulate(v, workspace: w, state: state)
         try CanonicalNormal.draw(precision: w.precision.baseAddress!, linear: w.linear.baseAddress!, order: q, stream: stream)
         for i in 0..<q { v.theta[1 + i] = w.linear[i] }
-        v.loadCoefficients(state: state)
+        v.loadCoefficients(state: state, covariateParts: state.hasRandomCovariateSlope)
     }
 
     /// The number of random slopes (random effects other than mu and log sigma^2).

@@ -70,8 +70,7 @@ enum WithinCoefficientsBlock {
             }
         }
         for a in 0..<m {
-            let term = a < g ? data.fixedSlotTerm[a] : data.randomSlotTerm[1 + a - g]
-            if let prior = data.specification.priors.coefficients[data.specification.withinTerms[term].variable.term] {
+            if let prior = a < g ? data.fixedPriors[a] : data.betweenPriors[data.betweenIndex(ofRandomEffect: 1 + a - g)] {
                 precision[a + a * m] += prior.precision
                 linear[a] += prior.mean * prior.precision
             }

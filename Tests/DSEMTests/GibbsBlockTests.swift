@@ -142,7 +142,7 @@ import Testing
                 let stream = RandomStream(seed: 2)
                 var view = v
                 let draws = (0..<20_000).map { _ -> Double in
-                    RandomMeanBlock.update(&view, state: state, stream: stream)
+                    RandomMeanBlock.update(&view, workspace: workspace, state: state, stream: stream)
                     return state.theta[p * r]
                 }
                 try snapshot.restore(state)
