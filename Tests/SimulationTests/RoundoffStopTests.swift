@@ -44,7 +44,9 @@ import SessionData
       therapist: {slope: 0.08, residual_sd: 0.45}
     ruptures:
       rate: 0.13
+      repair_probability: 0.7
       sensitivity: {patient: 0.65, therapist: 0.9}
+      own_rate: {patient: 0, therapist: 0}
     distress:
       residual_sd: 3.5
       rupture_effect: {patient: 1.5, therapist: 0}
