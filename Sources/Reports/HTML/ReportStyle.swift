@@ -6,7 +6,7 @@ enum ReportStyle {
         :root { color-scheme: light; }
         body { font-family: Helvetica, Arial, sans-serif; line-height: 1.45; color: #111; background: #fff;
                max-width: 64rem; margin: 0 auto; padding: 1rem 1.25rem 2rem; }
-        h1 { font-size: 1.5rem; margin: .5rem 0 .25rem; }
+        h1 { font-size: 1.5rem; margin: .5rem 0 .25rem; overflow-wrap: anywhere; }
         h2 { font-size: 1.2rem; margin: 2rem 0 .5rem; border-bottom: 1px solid #ddd; padding-bottom: .2rem; }
         p.subtitle { font-style: italic; margin: 0 0 .75rem; }
         dl.facts { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: .15rem .75rem; margin: .75rem 0; }
@@ -36,6 +36,7 @@ enum ReportStyle {
         footer { border-top: 1px solid #bbb; margin-top: 2.5rem; padding-top: .75rem; font-size: .85rem; color: #222; }
         footer h2 { font-size: 1rem; border: none; margin-top: 1rem; }
         code.hash { font-size: .8em; }
+        code.option, code .option { white-space: nowrap; }
         @media (max-width: 40rem) {
           body { padding: .5rem .6rem 1.5rem; }
           table { font-size: .8rem; }
