@@ -53,6 +53,13 @@ import Testing
         #expect(out.status == 0)
         #expect(out.standardOutput.hasPrefix("## Main regressions\nwks_2 ~ en1*union_1 + ex1*lwage_1 + c1*ed + p1*wks_1\n"))
         #expect(out.standardOutput.contains("wks_2 ~~ v*wks_2\n"))
+        // The syntax is not a report: --out FILE.html with it is a one-line error, and nothing is written.
+        let dir = try folder([:])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let html = try CommandRunner.run(Self.socius + ["--print-model", "--out", "model.html"], in: dir)
+        #expect(html.status == 2 && html.standardError.contains("--print-model prints the model in lavaan syntax, not a report"))
+        #expect(html.standardError.split(separator: "\n").count == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }
 
     @Test func everyFormat() throws {
