@@ -1,6 +1,7 @@
 /// The style sheet of every HTML report, inside the file: readable on a phone (the text reflows,
 /// wide tables scroll in their own box, figures shrink to the width), APA tables (rules, italic
-/// captions, right-aligned numbers with tabular figures), and print styles for A4.
+/// captions, right-aligned numbers with tabular figures), and print styles for A4 (a figure
+/// taller than the page, each patient's series, is scaled to fit it whole, never sliced).
 enum ReportStyle {
     static let css = """
         :root { color-scheme: light; }
@@ -50,6 +51,8 @@ enum ReportStyle {
           table { font-size: 7.5pt; }
           th, td { padding: 1pt 3.5pt; }
           figure { break-inside: avoid; }
+          figcaption { break-after: avoid; }
+          div.svg svg { width: auto; max-height: 235mm; }
           pre { white-space: pre-wrap; }
         }
         """
