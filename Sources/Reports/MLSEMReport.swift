@@ -22,9 +22,10 @@ public enum MLSEMReport {
         coefficients.notes.insert("\(fit.formula.text); terms as the formula names them: lag(x) is x at the previous session.", at: 0)
         var fitTable = MLSEMTables.fit(fit)
         fitTable.title = "Table 2. Model fit"
-        fitTable.notes = ["As lavaan's fitMeasures() with ML: χ² against the saturated model; CFI and TLI against the baseline of independent variables; RMSEA with its 90% CI; SRMR with the means; N = \(fit.patientsUsed) patients in the likelihood."]
-        if fit.sem.fitIndices == nil, let why = sem.fitIndicesUnavailable {
-            fitTable.notes.append("Chi-square and fit indices not available: \(why).")
+        if sem.fitIndices != nil {
+            fitTable.notes = ["As lavaan's fitMeasures() with ML: χ² against the saturated model; CFI and TLI against the baseline of independent variables; RMSEA with its 90% CI; SRMR with the means; N = \(fit.patientsUsed) patients in the likelihood."]
+        } else {
+            fitTable.notes = ["χ² and the fit indices are not defined on these data (the reason is above); log-likelihood, AIC and BIC with N = \(fit.patientsUsed) patients in the likelihood."]
         }
         let options = MLSEMSummary.optionPhrases(fit.options)
         let facts: [(label: String, value: String)] = [
@@ -37,7 +38,7 @@ public enum MLSEMReport {
         ]
         var notices = [String]()
         if let why = sem.fitIndicesUnavailable, sem.fitIndices == nil {
-            notices.append("Chi-square, CFI, TLI, RMSEA and SRMR are not available: \(why). The estimates and their standard errors stand.")
+            notices.append("χ², CFI, TLI, RMSEA and SRMR are not available: \(why). The estimates and their standard errors stand.")
         }
         let sections = [
             HTMLReport.Section("Estimates", [.table(coefficients), .table(fitTable)]),

@@ -150,7 +150,7 @@ public enum MLSEMTables {
             text += ", SRMR = " + CellFormatting.withoutLeadingZero(String(format: "%.3f", f.srmr)) + "."
             notes.append(text)
         } else if let why = sem.fitIndicesUnavailable {
-            notes.append("Chi-square and fit indices not available: \(why).")
+            notes.append("χ² and fit indices not available: \(why).")
         }
         let predetermined = fit.formula.predictors.filter(\.predetermined).map(\.variable.term)
         if !predetermined.isEmpty { notes.append("Predetermined (sequentially exogenous): \(predetermined.joined(separator: ", ")).") }

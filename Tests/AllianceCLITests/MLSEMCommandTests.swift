@@ -62,6 +62,21 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }
 
+    /// On the bundled data over sessions 1-16 the saturated model has no maximum (docs/METHODS.md,
+    /// "Fit indices"): the HTML report says so where a reader looks first, and shows no χ².
+    @Test func reportSaysWhenFitIndicesAreNotDefined() throws {
+        let dir = try folder([:])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = CommandRunner.repositoryRoot.appendingPathComponent("datasets/sud-synthetic.csv").path
+        let out = try CommandRunner.run(["mlsem", data, "--formula", "distress ~ pre(lag(alliance_patient))", "--sessions", "1:16",
+                                         "--out", "sud.html"], in: dir)
+        #expect(out.status == 0, "\(out.standardError)")
+        let html = try String(contentsOf: dir.appendingPathComponent("sud.html"), encoding: .utf8)
+        #expect(html.contains("<p class=\"notice\">χ², CFI, TLI, RMSEA and SRMR are not available: the saturated model has no proper maximum"))
+        #expect(!html.contains("<td class=\"left\">χ²</td>") && html.contains("<td class=\"left\">Log-likelihood</td>"))
+        #expect(html.contains("<td class=\"left\">lag(alliance_patient)</td>") && html.contains("<td class=\"left\">lag(distress)</td>"))
+    }
+
     @Test func everyFormat() throws {
         let dir = try folder([:])
         defer { try? FileManager.default.removeItem(at: dir) }
