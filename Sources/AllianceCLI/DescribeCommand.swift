@@ -96,8 +96,11 @@ extension DescribeCommand {
             r.likelyMissingCodes.map { "Check \(r.column): \($0.description); likely a missing-value code or a typo (declare it with --na, or give the scale with --scale)." }
         }
         var ratings = table("ratings")
-        ratings.append(figure.map { .figure($0) } ?? .paragraph("Not drawn: no session number was rated by \(PanelDescriptionFigures.minimumPerSession) or more patients."))
+        ratings.append(figure.map { .figure($0) } ?? .paragraph("Figure not drawn: no session number was rated by \(PanelDescriptionFigures.minimumPerSession) or more patients."))
         ratings += table("ratings-by-session") + table("icc")
+        if d.ratings.isEmpty {
+            ratings = [.paragraph("The file has no ratings: no column alliance_patient, alliance_therapist or distress (name yours with --columns, e.g. --columns alliance_patient=wai).")]
+        }
         return HTMLReport(title: "Description of \(URL(fileURLWithPath: d.source).lastPathComponent)", facts: facts, notices: notices,
                           sections: [HTMLReport.Section("Sample", table("sample")), HTMLReport.Section("Ratings", ratings),
                                      HTMLReport.Section("Variables", variables(tables))],
