@@ -124,7 +124,7 @@ import Tabular
         #expect(scaled.standardError == "alliance: d.csv:150: column 'alliance_patient': 99 is outside the scale 1 to 5\n")
     }
 
-    /// describe --out and ruptures --out: one tidy CSV per table, and the JSON.
+    /// describe --out and ruptures --out: one tidy CSV per table, the JSON, the figure and the HTML report.
     @Test func outFoldersHoldTidyCSVs() throws {
         let root = CommandRunner.repositoryRoot
         let dir = try folder()
@@ -133,9 +133,9 @@ import Tabular
         #expect(try CommandRunner.run(["describe", data, "--out", "d"], in: dir).status == 0)
         #expect(try CommandRunner.run(["ruptures", data, "--out", "r"], in: dir).status == 0)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("d").path).sorted()
-            == ["describe.json", "icc.csv", "ratings-by-session.csv", "ratings.csv", "sample.csv", "variables.csv"])
+            == ["describe.json", "icc.csv", "ratings-by-session.csv", "ratings-by-session.svg", "ratings.csv", "report.html", "sample.csv", "variables.csv"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("r").path).sorted()
-            == ["episodes.csv", "rupture-agreement.csv", "rupture-sensitivity.csv", "ruptures.csv", "ruptures.json"])
+            == ["episodes.csv", "patient-series.svg", "report.html", "rupture-agreement.csv", "rupture-sensitivity.csv", "ruptures.csv", "ruptures.json"])
         for sub in ["d", "r"] {
             for name in try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent(sub).path) where name.hasSuffix(".csv") {
                 let table = try DelimitedTextReader().read(path: dir.appendingPathComponent("\(sub)/\(name)").path)
