@@ -106,7 +106,7 @@ struct ReplicateCommand: ParsableCommand {
         let printed = try format.tableFormat.map { report.rendered(as: $0, figuresIn: out) } ?? report.json()
         if let out {
             let provenance = try ReportProvenance.now(dataFile: path, arguments: ["alliance"] + CommandLine.arguments.dropFirst(),
-                                                      version: Alliance.versionLine, sources: ReplicationSources.all)
+                                                      version: Alliance.versionLine, sources: ReplicationSources.of(analysis))
             let files = try report.files(provenance: provenance)
             progress.step("writing \(files.count) files to \(out)")
             try OutputFolder.write(files, to: out, protecting: inputs)
