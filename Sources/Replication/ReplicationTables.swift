@@ -154,7 +154,13 @@ public enum ReplicationTables {
     static func whyEstimatorsDiffer(_ a: ReplicationAnalysis) -> String? {
         guard a.laggedEstimates.count > 1 else { return nil }
         let distress = a.names["distress"]
-        var text = "Why the estimates differ: the multilevel model centres \(distress) at t on the patient's observed mean, which contains the patient's later sessions, so its autoregression comes out too low (Nickell's bias) and the rupture and repair effects, which correlate with \(distress) at t, move with it; the DSEM centres on the patient's latent mean, a parameter of the model; the ML-SEM treats each patient's stable level as a fixed effect that may correlate with ruptures and repairs (a patient with more ruptures may have higher \(distress) throughout), lets ruptures and repairs respond to earlier \(distress), and uses only the sessions of its waves."
+        // Nickell's approximation with the multilevel autoregression and the sessions per patient.
+        var size = ""
+        if let rho = a.laggedEstimates[0].autoregressions.sorted(by: { $0.key < $1.key }).first?.value,
+           let t = a.sample.sessionsPerPatient.mean, t > 1 {
+            size = ", by about (1 + ρ)/(T − 1) = \(CellFormatting.fixed((1 + rho) / (t - 1), decimals: 2)) with T = \(CellFormatting.fixed(t, decimals: 1)) sessions per patient"
+        }
+        var text = "Why the estimates differ: the multilevel model centres \(distress) at t on the patient's observed mean, which contains the patient's later sessions, so its autoregression comes out too low (Nickell's bias\(size)) and the rupture and repair effects, which correlate with \(distress) at t, move with it; the DSEM centres on the patient's latent mean, a parameter of the model; the ML-SEM treats each patient's stable level as a fixed effect that may correlate with ruptures and repairs (a patient with more ruptures may have higher \(distress) throughout), lets ruptures and repairs respond to earlier \(distress), and uses only the sessions of its waves."
         // The autoregressions of the first rater whose models most estimators fitted.
         let rater = ReplicationAnalysis.raterNames.max { r, s in
             a.laggedEstimates.filter { $0.autoregressions[r] != nil }.count < a.laggedEstimates.filter { $0.autoregressions[s] != nil }.count

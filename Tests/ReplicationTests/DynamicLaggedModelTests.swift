@@ -124,6 +124,9 @@ import Testing
         // Why the estimates differ, with each estimator's autoregression of the patient-rated model (the first with the most).
         let why = try #require(ReplicationTables.laggedByEstimator(a).notes.first)
         #expect(why.hasPrefix("Why the estimates differ:") && why.contains("Nickell's bias"))
+        let rho = try #require(a.laggedModel(.patient).outcome.effect("distress_within")).estimate
+        let t = try #require(a.sample.sessionsPerPatient.mean)
+        #expect(why.contains("(Nickell's bias, by about (1 + ρ)/(T − 1) = \(CellFormatting.fixed((1 + rho) / (t - 1), decimals: 2)) with T = \(CellFormatting.fixed(t, decimals: 1)) sessions per patient)"))
         let rater = ["patient", "therapist"].max { r, s in
             a.laggedEstimates.filter { $0.autoregressions[r] != nil }.count < a.laggedEstimates.filter { $0.autoregressions[s] != nil }.count
         }!
