@@ -34,6 +34,9 @@ struct FitCommand: ParsableCommand {
     @Flag(name: .long, help: "Fit by maximum likelihood instead of REML.")
     var ml = false
 
+    @Option(name: .long, help: "Residuals correlated within groups, as nlme's correlation = : 'ar1(session | patient)' (AR(1) over whole-number times, gaps allowed), 'car1(time | patient)' (continuous-time AR(1)) or 'cs(1 | patient)' (compound symmetry).")
+    var residuals: String?
+
     @Option(name: .long, help: "Output format: text (like summary() of an lmerTest fit), markdown, latex, csv (one row per parameter) or json.")
     var format: OutputFormat = .text
 
@@ -64,7 +67,7 @@ struct FitCommand: ParsableCommand {
         for path in [ranef, fitted, out].compactMap({ $0 }) { try OutputFile.check(path, protecting: [data]) }
         let table = try TableFile.read(data, options: try reading.readingOptions())
         let readSeconds = (clock.now - readStart).components
-        let model = try LinearMixedModel(formula: formula, data: table, method: ml ? .ml : .reml)
+        let model = try LinearMixedModel(formula: formula, data: table, method: ml ? .ml : .reml, residuals: residuals)
         if let threads { model.threads = threads }
         var fit = try model.fit()
         fit.timing.readSeconds = Double(readSeconds.seconds) + Double(readSeconds.attoseconds) * 1e-18

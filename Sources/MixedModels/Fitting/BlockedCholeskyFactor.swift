@@ -22,7 +22,7 @@ import Numerics
 /// (crossed factors) the block fills in and is stored dense. So a therapist/patient/session model
 /// costs O(patients) per evaluation, with no dense block at all.
 final class BlockedCholeskyFactor {
-    let a: CrossProducts
+    var a: CrossProducts
     let termCount: Int
     /// Columns of [X y].
     let p1: Int

@@ -17,33 +17,89 @@ struct CrossProducts {
     /// A_jj, `levels[j] * k[j]^2` values, level by level.
     let diagonal: [[Double]]
     /// A_ij for i > j: pattern and blocks (k_i x k_j each), indexed `[i][j]`.
-    let offDiagonalPattern: [[BlockPattern?]]
+    var offDiagonalPattern: [[BlockPattern?]] { layout.patterns }
     let offDiagonalValues: [[[Double]]]
     /// A_Xj, (p + 1) x q_j.
     let fixed: [Matrix]
     /// A_XX, (p + 1) x (p + 1), both triangles.
     let fixedFixed: Matrix
+    /// Where the blocks between factors are, which does not change when the rows' values do.
+    let layout: Layout
 
+    /// The blocks of Z_i'Z_j (i > j) that are present, and each observation's block: they depend
+    /// only on the grouping factors, so they are worked out once per model.
+    struct Layout: Sendable {
+        let patterns: [[BlockPattern?]]
+        /// `blockOf[i][j][r]`: observation r's block of A_ij.
+        let blockOf: [[[Int]]]
+
+        init(terms: [RandomEffectsTerm]) {
+            var patterns = [[BlockPattern?]](repeating: [BlockPattern?](repeating: nil, count: terms.count), count: terms.count)
+            var blockOf = [[[Int]]](repeating: [[Int]](repeating: [], count: terms.count), count: terms.count)
+            for i in terms.indices {
+                for j in 0..<i {
+                    let (pattern, blocks) = CrossProducts.pattern(rowCodes: terms[i].groupCodes, rowLevels: terms[i].levelCount,
+                                                                  columnCodes: terms[j].groupCodes, columnLevels: terms[j].levelCount)
+                    patterns[i][j] = pattern
+                    blockOf[i][j] = blocks
+                }
+            }
+            self.patterns = patterns
+            self.blockOf = blockOf
+        }
+    }
+
+    /// The cross-products of the frame's data.
     init(frame: ModelFrame) throws {
-        let terms = frame.randomTerms
+        let xy = Self.responseAndPredictors(frame)
+        try self.init(terms: frame.randomTerms, z: frame.randomTerms.map(\.z), xy: xy, layout: Layout(terms: frame.randomTerms))
+    }
+
+    /// The cross-products of the frame's data whitened by the residual correlation at `eta`:
+    /// every column of Z, X and y multiplied by C^-1 (`ResidualCorrelation`).
+    init(frame: ModelFrame, layout: Layout, correlation: ResidualCorrelation, eta: Double) throws {
+        var xy = Self.responseAndPredictors(frame)
+        let n = frame.observationCount
+        xy.elements.withUnsafeMutableBufferPointer { e in
+            for c in 0..<xy.columns { correlation.whiten(e.baseAddress! + c * n, step: 1, eta: eta) }
+        }
+        let z = frame.randomTerms.map { term -> [Double] in
+            var values = term.z
+            values.withUnsafeMutableBufferPointer { v in
+                for c in 0..<term.k { correlation.whiten(v.baseAddress! + c, step: term.k, eta: eta) }
+            }
+            return values
+        }
+        try self.init(terms: frame.randomTerms, z: z, xy: xy, layout: layout)
+    }
+
+    /// [X y], n x (p + 1).
+    static func responseAndPredictors(_ frame: ModelFrame) -> Matrix {
         let n = frame.observationCount
         let p1 = frame.x.columns + 1
-        k = terms.map(\.k)
-        levels = terms.map(\.levelCount)
-
-        // [X y], n x (p + 1).
         var xy = Matrix(rows: n, columns: p1)
         xy.elements.replaceSubrange(0..<(n * (p1 - 1)), with: frame.x.elements)
         xy.elements.replaceSubrange((n * (p1 - 1))..<(n * p1), with: frame.y)
+        return xy
+    }
+
+    /// The cross-products of rows whose random-effects values are `z` (per term, row-major, in
+    /// the terms' levels) and whose [X y] is `xy`.
+    private init(terms: [RandomEffectsTerm], z termZ: [[Double]], xy: Matrix, layout: Layout) throws {
+        let n = xy.rows
+        let p1 = xy.columns
+        k = terms.map(\.k)
+        levels = terms.map(\.levelCount)
+        self.layout = layout
         fixedFixed = try BLAS.gram(xy)
 
         var diagonal = [[Double]]()
         var fixed = [Matrix]()
-        for term in terms {
+        for (j, term) in terms.enumerated() {
             let kj = term.k
             var a = [Double](repeating: 0, count: term.levelCount * kj * kj)
             var ax = Matrix(rows: p1, columns: term.size)
-            term.z.withUnsafeBufferPointer { zp in
+            termZ[j].withUnsafeBufferPointer { zp in
                 term.groupCodes.withUnsafeBufferPointer { g in
                     let z = zp.baseAddress!
                     a.withUnsafeMutableBufferPointer { ap in
@@ -76,17 +132,15 @@ struct CrossProducts {
         self.fixed = fixed
 
         // Off-diagonal blocks between factors.
-        var patterns = [[BlockPattern?]](repeating: [BlockPattern?](repeating: nil, count: terms.count), count: terms.count)
         var values = [[[Double]]](repeating: [[Double]](repeating: [], count: terms.count), count: terms.count)
         for i in terms.indices {
             for j in 0..<i {
-                let (pattern, blockOf) = Self.pattern(rowCodes: terms[i].groupCodes, rowLevels: terms[i].levelCount,
-                                                      columnCodes: terms[j].groupCodes, columnLevels: terms[j].levelCount)
+                let pattern = layout.patterns[i][j]!
                 let ki = terms[i].k, kj = terms[j].k
                 var v = [Double](repeating: 0, count: pattern.blockCount * ki * kj)
-                terms[i].z.withUnsafeBufferPointer { zi in
-                    terms[j].z.withUnsafeBufferPointer { zj in
-                        blockOf.withUnsafeBufferPointer { block in
+                termZ[i].withUnsafeBufferPointer { zi in
+                    termZ[j].withUnsafeBufferPointer { zj in
+                        layout.blockOf[i][j].withUnsafeBufferPointer { block in
                             v.withUnsafeMutableBufferPointer { vp in
                                 for s in 0..<kj {
                                     for t in 0..<ki {
@@ -98,11 +152,9 @@ struct CrossProducts {
                         }
                     }
                 }
-                patterns[i][j] = pattern
                 values[i][j] = v
             }
         }
-        offDiagonalPattern = patterns
         offDiagonalValues = values
     }
 

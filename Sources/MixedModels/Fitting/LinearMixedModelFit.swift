@@ -22,6 +22,8 @@ public struct LinearMixedModelFit: Sendable {
     public let varianceComponents: [VarianceComponent]
     public let theta: [Double]
     public let thetaNames: [String]
+    /// The residual correlation (phi or rho) with its CI, when the model has a structure.
+    public let residualCorrelation: ResidualCorrelationEstimate?
     /// The REML criterion (REML) or the deviance, -2 log-likelihood (ML).
     public let objective: Double
     /// The (restricted, for REML) log-likelihood, -objective / 2.
@@ -59,8 +61,8 @@ public struct LinearMixedModelFit: Sendable {
     public let rows: [Int]
     public var timing: Timing
 
-    /// Number of parameters: fixed effects, theta, and sigma.
-    public var parameterCount: Int { fixedEffects.count + theta.count + 1 }
+    /// Number of parameters: fixed effects, theta, sigma, and the residual correlation if any.
+    public var parameterCount: Int { fixedEffects.count + theta.count + 1 + (residualCorrelation == nil ? 0 : 1) }
 
     public struct Timing: Sendable, Encodable {
         public var readSeconds = 0.0
@@ -74,8 +76,9 @@ public struct LinearMixedModelFit: Sendable {
 
     init(model: LinearMixedModel, optimum: LinearMixedModel.Optimum, satterthwaite: Bool) throws {
         let frame = model.frame
-        let theta = optimum.theta
-        try model.factor(at: theta)
+        let parameters = optimum.theta
+        let theta = Array(parameters[0..<model.thetaCount])
+        try model.factor(at: parameters)
         let factor = model.factor
         let n = model.n, p = model.p
 
@@ -90,7 +93,7 @@ public struct LinearMixedModelFit: Sendable {
         thetaNames = model.thetaNames
         objective = optimum.objective
         logLikelihood = -optimum.objective / 2
-        let k = Double(p + theta.count + 1)
+        let k = Double(p + parameters.count + 1)
         aic = optimum.objective + 2 * k
         bic = optimum.objective + k * log(Double(n))
         optimizerEvaluations = optimum.evaluations
@@ -111,12 +114,20 @@ public struct LinearMixedModelFit: Sendable {
         cov.elements = cov.elements.map { $0 * sigma2 }
         covariance = cov
 
+        // The residual correlation.
+        let correlationEstimate = model.correlation.map {
+            ResidualCorrelationEstimate(correlation: $0, eta: parameters[model.thetaCount],
+                                        hessian: optimum.derivatives.hessian, etaIndex: model.thetaCount)
+        }
+        residualCorrelation = correlationEstimate
+
         // Diagnostics.
-        let diagnostics = ConvergenceDiagnostics(theta: model.thetaScaling.scaled(theta), lowerBounds: model.thetaLowerBounds,
+        let diagnostics = ConvergenceDiagnostics(theta: model.thetaScaling.scaled(parameters),
+                                                 lowerBounds: model.standardDeviationElements.map { $0 ? 0 : -.infinity },
                                                  gradient: optimum.derivatives.profiledGradient,
                                                  hessian: optimum.derivatives.profiledHessian,
                                                  stopReason: optimum.stopReason, polish: optimum.polish,
-                                                 observationCount: n)
+                                                 observationCount: n, correlationBoundary: correlationEstimate?.boundaryReason)
         singular = diagnostics.singular
         var warnings = diagnostics.warnings
         var messages = [String]()
@@ -143,7 +154,7 @@ public struct LinearMixedModelFit: Sendable {
                                                    variance: cov[j, j], df: .infinity))
             }
         }
-        try model.factor(at: theta)
+        try model.factor(at: parameters)
         fixedEffects = estimates
         self.warnings = warnings
         self.messages = messages
@@ -180,7 +191,10 @@ public struct LinearMixedModelFit: Sendable {
         components.append(VarianceComponent(group: "Residual", var1: nil, var2: nil, variance: sigma2,
                                             standardDeviationOrCorrelation: sigma))
         varianceComponents = components
-        let boundary = Self.nearBoundary(components, residualVariance: sigma2)
+        var boundary = Self.nearBoundary(components, residualVariance: sigma2)
+        if let r = correlationEstimate, abs(r.estimate) > 0.98 {
+            boundary.append("the residual correlation \(r.parameter) is \(String(format: "%.3f", r.estimate)), within 0.02 of \(r.estimate > 0 ? "+1" : "-1")")
+        }
         nearBoundary = boundary
         if !boundary.isEmpty {
             self.warnings.append("near the boundary (\(boundary.joined(separator: "; "))): Satterthwaite df and p-values are unstable here")
@@ -265,6 +279,7 @@ extension LinearMixedModelFit: Encodable {
     enum CodingKeys: String, CodingKey {
         case formula, method, nobs, dropped_rows, groups, fixed, random, theta, objective, loglik, aic, bic
         case converged, singular, near_boundary, warnings, timing, sigma, icc, messages, dropped_columns, optimizer, response, data
+        case residual_correlation
     }
 
     struct OptimizerReport: Encodable {
@@ -286,6 +301,7 @@ extension LinearMixedModelFit: Encodable {
         try c.encode(fixedEffects, forKey: .fixed)
         try c.encode(varianceComponents, forKey: .random)
         try c.encode(theta, forKey: .theta)
+        try c.encodeIfPresent(residualCorrelation, forKey: .residual_correlation)
         try c.encode(objective, forKey: .objective)
         try c.encode(logLikelihood, forKey: .loglik)
         try c.encode(aic, forKey: .aic)

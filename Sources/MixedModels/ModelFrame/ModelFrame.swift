@@ -29,8 +29,12 @@ public struct ModelFrame: Sendable {
     let offset: [Double]
     /// Rows of the data table used, in order.
     public let rows: [Int]
-    /// Rows dropped because a variable of the formula was missing there.
+    /// Rows dropped because a variable of the formula (or of the residual structure) was missing there.
     public let droppedRowCount: Int
+    /// The groups of the residual correlation structure, when the model has one.
+    let correlationGroups: CorrelationGroups?
+    /// The residual correlation structure, when the model has one.
+    public var correlationStructure: CorrelationStructure? { correlationGroups?.structure }
 
     public var observationCount: Int { y.count }
 
@@ -41,13 +45,22 @@ public struct ModelFrame: Sendable {
     /// The most columns a random-effects term may have (k, with k(k+1)/2 parameters).
     public static let maximumRandomColumns = 50
 
-    public init(formula: ModelFormula, data: DataTable) throws {
+    /// The model frame of `formula` on `data`; with `residuals`, its correlation groups too (the
+    /// structure's variables count for complete cases, as nlme's `na.action` treats them).
+    public init(formula: ModelFormula, data: DataTable, residuals: CorrelationStructure? = nil) throws {
         let formula = formula.needsColumns ? try ModelFormula(formula.text, columns: data.names) : formula
         self.formula = formula
         self.source = data.source
         let evaluator = AtomEvaluator(data: data, formula: formula.text)
         var variables = [FormulaExpression: ModelVariable]()
         for atom in formula.atoms { variables[atom] = try evaluator.evaluate(atom) }
+        if let residuals {
+            let structureEvaluator = AtomEvaluator(data: data, formula: residuals.text)
+            for atom in residuals.atoms where variables[atom] == nil { variables[atom] = try structureEvaluator.evaluate(atom) }
+            if let time = residuals.time, case .numeric = variables[time]! {} else if let time = residuals.time {
+                throw FormulaError("residual structure '\(FormulaError.excerpt(residuals.text))': the time '\(FormulaError.excerpt(time.deparsed))' must be numeric")
+            }
+        }
 
         // The response must be numeric.
         guard case .numeric = variables[formula.response]! else {
@@ -55,7 +68,7 @@ public struct ModelFrame: Sendable {
         }
 
         // Complete cases: a row is used when no atom is missing there.
-        let atoms = formula.atoms
+        let atoms = formula.atoms + (residuals?.atoms ?? []).filter { !formula.atoms.contains($0) }
         var complete = [Bool](repeating: true, count: data.rowCount)
         for atom in atoms {
             switch variables[atom]! {
@@ -151,6 +164,16 @@ public struct ModelFrame: Sendable {
             }
         }
         self.randomTerms = terms
+
+        if let residuals {
+            let (codes, levels) = try Self.groupingFactor(residuals.groupFactors, variables: variables, rowCount: n, formula: residuals.text)
+            var time: [Double]?
+            if let t = residuals.time, case .numeric(let values) = variables[t]! { time = values }
+            correlationGroups = try CorrelationGroups(structure: residuals, groupCodes: codes, levels: levels, time: time,
+                                                      terms: terms, data: data, rows: rows)
+        } else {
+            correlationGroups = nil
+        }
     }
 
     /// Evaluates one random-effects term: its model matrix and grouping factor.
