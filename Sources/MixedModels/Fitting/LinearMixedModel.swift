@@ -173,14 +173,14 @@ public final class LinearMixedModel {
 
     /// Fits the model: optimizes theta as lme4 does, then computes estimates, standard errors,
     /// lmerTest's Satterthwaite degrees of freedom, and the convergence diagnostics.
-    public func fit(satterthwaite: Bool = true) throws -> LinearMixedModelFit {
+    public func fit(satterthwaite: Bool = true, degreesOfFreedom: DegreesOfFreedomMethod = .satterthwaite) throws -> LinearMixedModelFit {
         let clock = ContinuousClock()
         let fitStart = clock.now
         let optimum = try optimize()
         let fitSeconds = (clock.now - fitStart).seconds
 
         let inferenceStart = clock.now
-        let fit = try LinearMixedModelFit(model: self, optimum: optimum, satterthwaite: satterthwaite)
+        let fit = try LinearMixedModelFit(model: self, optimum: optimum, degreesOfFreedom: satterthwaite ? degreesOfFreedom : nil)
         var timed = fit
         timed.timing.fitSeconds = fitSeconds
         timed.timing.inferenceSeconds = (clock.now - inferenceStart).seconds
@@ -191,7 +191,8 @@ public final class LinearMixedModel {
     /// optimizer stops at `theta` (lme4's deviance function evaluated there, then the estimates,
     /// Satterthwaite df and diagnostics). Useful to compare with another program's fit, and for
     /// profiling.
-    public func evaluate(theta: [Double], satterthwaite: Bool = true) throws -> LinearMixedModelFit {
+    public func evaluate(theta: [Double], satterthwaite: Bool = true,
+                         degreesOfFreedom: DegreesOfFreedomMethod = .satterthwaite) throws -> LinearMixedModelFit {
         guard theta.count == parameterStart.count else {
             throw MixedModelError.optimizerFailed("theta has \(theta.count) elements; the model has \(parameterStart.count) parameters")
         }
@@ -199,7 +200,7 @@ public final class LinearMixedModel {
         let derivatives = try DevianceDerivatives(model: self, theta: theta)
         let optimum = Optimum(theta: theta, objective: value, evaluations: 1, stopReason: .success,
                               derivatives: derivatives, polish: .notRun)
-        return try LinearMixedModelFit(model: self, optimum: optimum, satterthwaite: satterthwaite)
+        return try LinearMixedModelFit(model: self, optimum: optimum, degreesOfFreedom: satterthwaite ? degreesOfFreedom : nil)
     }
 
     /// Above this many observations lme4's derivative-based convergence checks are skipped, as

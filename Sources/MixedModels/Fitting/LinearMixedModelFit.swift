@@ -51,8 +51,19 @@ public struct LinearMixedModelFit: Sendable {
     /// definite Hessian and a negligible step there); false for a model without random effects.
     public let newtonSteps: Int
     public let optimumVerified: Bool
-    /// Var(beta-hat), p x p.
+    /// Var(beta-hat), p x p (unadjusted: with Kenward-Roger the SEs come from the adjusted
+    /// covariance, `adjustedCovariance`).
     public let covariance: Matrix
+    /// How the df of the t tests were computed (nil: none, z tests).
+    public let degreesOfFreedomMethod: DegreesOfFreedomMethod?
+    /// What F tests of several coefficients need (Satterthwaite's Jacobian and the covariance of
+    /// the variance parameters, or Kenward-Roger's P_i, W and Phi_A).
+    let inference: FixedEffectsInference
+    /// Phi_A, Kenward and Roger's adjusted Var(beta-hat); nil with Satterthwaite's df.
+    public var adjustedCovariance: Matrix? {
+        if case .kenwardRoger(let kr) = inference { return kr.adjustedCovariance }
+        return nil
+    }
     public let conditionalModes: [ConditionalModes]
     /// Fitted values X beta + Z b and residuals y - fitted, for the rows used.
     public let fitted: [Double]
@@ -74,7 +85,8 @@ public struct LinearMixedModelFit: Sendable {
         }
     }
 
-    init(model: LinearMixedModel, optimum: LinearMixedModel.Optimum, satterthwaite: Bool) throws {
+    /// `degreesOfFreedom` nil: no df (z tests, for the refits of likelihood-ratio tests).
+    init(model: LinearMixedModel, optimum: LinearMixedModel.Optimum, degreesOfFreedom: DegreesOfFreedomMethod?) throws {
         let frame = model.frame
         let parameters = optimum.theta
         let theta = Array(parameters[0..<model.thetaCount])
@@ -138,7 +150,9 @@ public struct LinearMixedModelFit: Sendable {
         messages.append(contentsOf: diagnostics.messages)
 
         var estimates = [FixedEffectEstimate]()
-        if satterthwaite {
+        var inference = FixedEffectsInference.none
+        switch degreesOfFreedom {
+        case .satterthwaite:
             let approximation = try Satterthwaite(model: model, derivatives: optimum.derivatives)
             warnings.append(contentsOf: approximation.warnings)
             for j in 0..<p {
@@ -148,12 +162,27 @@ public struct LinearMixedModelFit: Sendable {
                 estimates.append(try Self.estimate(name: frame.fixedEffectNames[j], beta: beta[j],
                                                    variance: cov[j, j], df: df))
             }
-        } else {
+            inference = .satterthwaite(approximation)
+        case .kenwardRoger:
+            // pbkrtest's vcovAdj and Lb_ddf, as lmerTest's contest1D uses them: the adjusted
+            // variance and the KR df of each coefficient.
+            let kr = try KenwardRoger(model: model, parameters: parameters, sigma: sigma)
+            for j in 0..<p {
+                var contrast = Matrix(rows: 1, columns: p)
+                contrast[0, j] = 1
+                let df = try kr.test(contrast, beta: beta, rhs: [0]).denominatorDegreesOfFreedom
+                estimates.append(try Self.estimate(name: frame.fixedEffectNames[j], beta: beta[j],
+                                                   variance: kr.adjustedCovariance[j, j], df: df, method: .kenwardRoger))
+            }
+            inference = .kenwardRoger(kr)
+        case nil:
             for j in 0..<p {
                 estimates.append(try Self.estimate(name: frame.fixedEffectNames[j], beta: beta[j],
                                                    variance: cov[j, j], df: .infinity))
             }
         }
+        self.inference = inference
+        degreesOfFreedomMethod = degreesOfFreedom
         try model.factor(at: parameters)
         fixedEffects = estimates
         self.warnings = warnings
@@ -257,18 +286,19 @@ public struct LinearMixedModelFit: Sendable {
         return reasons
     }
 
-    static func estimate(name: String, beta: Double, variance: Double, df: Double) throws -> FixedEffectEstimate {
+    static func estimate(name: String, beta: Double, variance: Double, df: Double,
+                         method: DegreesOfFreedomMethod = .satterthwaite) throws -> FixedEffectEstimate {
         let se = variance.squareRoot()
         guard se.isFinite, se > 0, beta.isFinite else {
             throw MixedModelError.nonFinite("the standard error of '\(name)'")
         }
         guard df.isFinite ? df > 0 : true, !df.isNaN else {
-            throw MixedModelError.nonFinite("the Satterthwaite degrees of freedom of '\(name)'")
+            throw MixedModelError.nonFinite("the \(method.rawValue) degrees of freedom of '\(name)'")
         }
         let distribution = try StudentT(degreesOfFreedom: df)
         let t = beta / se
         let q = try distribution.quantile(0.975)
-        guard q.isFinite, (q * se).isFinite else { throw MixedModelError.degenerateDegreesOfFreedom(term: name, df: df) }
+        guard q.isFinite, (q * se).isFinite else { throw MixedModelError.degenerateDegreesOfFreedom(term: name, df: df, method: method) }
         return FixedEffectEstimate(term: name, estimate: beta, standardError: se, degreesOfFreedom: df, t: t,
                                    p: distribution.twoSidedPValue(t), confidenceLower: beta - q * se,
                                    confidenceUpper: beta + q * se)
@@ -279,7 +309,7 @@ extension LinearMixedModelFit: Encodable {
     enum CodingKeys: String, CodingKey {
         case formula, method, nobs, dropped_rows, groups, fixed, random, theta, objective, loglik, aic, bic
         case converged, singular, near_boundary, warnings, timing, sigma, icc, messages, dropped_columns, optimizer, response, data
-        case residual_correlation
+        case residual_correlation, df_method
     }
 
     struct OptimizerReport: Encodable {
@@ -302,6 +332,7 @@ extension LinearMixedModelFit: Encodable {
         try c.encode(varianceComponents, forKey: .random)
         try c.encode(theta, forKey: .theta)
         try c.encodeIfPresent(residualCorrelation, forKey: .residual_correlation)
+        try c.encodeIfPresent(degreesOfFreedomMethod, forKey: .df_method)
         try c.encode(objective, forKey: .objective)
         try c.encode(logLikelihood, forKey: .loglik)
         try c.encode(aic, forKey: .aic)
@@ -318,4 +349,11 @@ extension LinearMixedModelFit: Encodable {
                                       newton_steps: newtonSteps, verified: optimumVerified), forKey: .optimizer)
         try c.encode(timing, forKey: .timing)
     }
+}
+
+/// What a fit keeps for tests of several coefficients.
+enum FixedEffectsInference: Sendable {
+    case none
+    case satterthwaite(Satterthwaite)
+    case kenwardRoger(KenwardRoger)
 }

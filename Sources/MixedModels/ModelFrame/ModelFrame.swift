@@ -22,6 +22,11 @@ public struct ModelFrame: Sendable {
     public let fixedEffectNames: [String]
     /// Columns dropped because they were linear combinations of earlier ones.
     public let droppedColumnNames: [String]
+    /// The fixed-effects terms (R's `term.labels` order), the term of each column of X (-1 for the
+    /// intercept), and the terms' variables on the rows used: what type III contrasts need.
+    let fixedTerms: [FormulaTerm]
+    let fixedColumnTerms: [Int]
+    let fixedVariables: [FormulaExpression: ModelVariable]
     /// Random-effects terms in lme4's (fitting) order.
     let randomTerms: [RandomEffectsTerm]
     /// The sum of the formula's `offset()` terms per row used (zeros without offsets); `y` is
@@ -134,12 +139,18 @@ public struct ModelFrame: Sendable {
         if dependent.isEmpty {
             self.fixedEffectNames = design.names
             self.droppedColumnNames = []
+            self.fixedColumnTerms = design.assign
         } else {
             let keep = design.names.indices.filter { !dependent.contains($0) }
             x = x.selectingColumns(keep)
             self.fixedEffectNames = keep.map { design.names[$0] }
             self.droppedColumnNames = dependent.map { design.names[$0] }
+            self.fixedColumnTerms = keep.map { design.assign[$0] }
         }
+        self.fixedTerms = formula.fixedTerms
+        var fixedVariables = [FormulaExpression: ModelVariable]()
+        for term in formula.fixedTerms { for atom in term.factors { fixedVariables[atom] = variables[atom] } }
+        self.fixedVariables = fixedVariables
         self.x = x
 
         // Random effects, in lme4's order.
