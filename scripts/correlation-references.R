@@ -21,10 +21,14 @@
 # with R's own random numbers (set.seed(20261201)): 6 therapists, 60 patients, up to 16 sessions
 # with about 15% missed, AR(1) errors over session numbers (phi = 0.5 per session).
 #
-# Needs R with nlme, lme4, numDeriv, jsonlite, Matrix (Debian: r-cran-nlme, r-cran-lme4,
-# r-cran-numderiv, r-cran-jsonlite). The test suite never runs R.
+# - "kenward_roger" (REML fits): Kenward-Roger SEs and df at the exact optimum from a dense
+#   implementation of pbkrtest's formulas with G_i = dV/dgamma_i by numDeriv and Kenward & Roger's
+#   second-derivative term for the correlation parameter (pbkrtest itself has no such models).
+#
+# Needs R with nlme, lme4, pbkrtest, numDeriv, jsonlite, Matrix (Debian: r-cran-nlme, r-cran-lme4,
+# r-cran-pbkrtest, r-cran-numderiv, r-cran-jsonlite). The test suite never runs R.
 suppressPackageStartupMessages({
-  library(nlme); library(lme4); library(numDeriv); library(jsonlite); library(Matrix)
+  library(nlme); library(lme4); library(numDeriv); library(jsonlite); library(Matrix); library(pbkrtest)
 })
 args <- commandArgs(trailingOnly = TRUE)
 root <- normalizePath(file.path(dirname(sub("--file=", "", grep("--file=", commandArgs(FALSE), value = TRUE))), ".."))
@@ -159,9 +163,77 @@ denseModel <- function(formula, residuals, data, reml) {
     list(value = value, beta = setNames(beta, colnames(X)), se = sqrt(diag(cov)), sigma2 = sigma2,
          r = correlationValue(res$kind, eta, largest))
   }
+  # V(gamma) for Kenward-Roger: gamma = the lower triangles of the terms' covariance matrices,
+  # sigma^2, then the correlation r (phi or rho).
+  corAt <- function(r) {
+    blocks <- lapply(members, function(idx) corMatrix(res$kind, times[idx], r))
+    perm <- unlist(members)
+    as.matrix(bdiag(blocks))[order(perm), order(perm)]
+  }
+  covarianceAt <- function(gamma) {
+    V <- gamma[length(gamma) - 1] * corAt(gamma[length(gamma)])
+    if (nth > 0) {
+      offset <- 0
+      for (k in seq_along(lf$reTrms$cnms)) {
+        m <- length(lf$reTrms$cnms[[k]])
+        S <- matrix(0, m, m); S[lower.tri(S, diag = TRUE)] <- gamma[offset + seq_len(m * (m + 1) / 2)]
+        S <- S + t(S) - diag(diag(S), m)
+        offset <- offset + m * (m + 1) / 2
+        rowsK <- (lf$reTrms$Gp[k] + 1):lf$reTrms$Gp[k + 1]
+        Zk <- as.matrix(t(Zt[rowsK, , drop = FALSE]))
+        levels <- length(rowsK) / m
+        V <- V + Zk %*% kronecker(diag(levels), S) %*% t(Zk)
+      }
+    }
+    V
+  }
   list(f = function(par) pieces(par)$value, pieces = pieces, nth = nth, lower = c(lower, if (res$kind == "car1") 0 else -9),
        upper = c(rep(Inf, nth), 9), kind = res$kind, largest = largest,
-       terms = if (hasRandom) lf$reTrms else NULL, X = X)
+       terms = if (hasRandom) lf$reTrms else NULL, X = X, covarianceAt = covarianceAt, corAt = corAt)
+}
+
+# Kenward-Roger with a residual correlation, densely: pbkrtest's vcovAdj and Lb_ddf with G_i = dV/dgamma_i
+# taken by numDeriv, and Kenward & Roger's (1997) second-derivative term -R_ij / 4 in the adjusted
+# covariance (R_ij = X'V^-1 (d^2 V / dgamma_i dgamma_j) V^-1 X, nonzero for (sigma^2, r) and (r, r)).
+kenwardRogerDense <- function(dense, gamma) {
+  X <- dense$X
+  m <- length(gamma)
+  V <- dense$covarianceAt(gamma)
+  Vinv <- chol2inv(chol(V))
+  G <- lapply(seq_len(m), function(i) {
+    if (i < m) { e <- numeric(m); e[i] <- 1; return(dense$covarianceAt(gamma + e) - dense$covarianceAt(gamma) ) }
+    matrix(numDeriv::jacobian(function(r) as.vector(dense$covarianceAt(c(gamma[-m], r))), gamma[m]), nrow(V))
+  })
+  # d^2 V: (sigma^2, r) = dR/dr; (r, r) = sigma^2 d^2 R / dr^2.
+  dR <- matrix(numDeriv::jacobian(function(r) as.vector(dense$corAt(r)), gamma[m]), nrow(V))
+  d2R <- matrix(numDeriv::jacobian(function(r) numDeriv::jacobian(function(s) as.vector(dense$corAt(s)), r), gamma[m]), nrow(V))
+  K <- vector("list", m * m); dim(K) <- c(m, m)
+  K[[m - 1, m]] <- K[[m, m - 1]] <- dR
+  K[[m, m]] <- gamma[m - 1] * d2R
+  Phi <- solve(t(X) %*% Vinv %*% X)
+  TT <- Vinv %*% X
+  H <- lapply(G, function(g) g %*% Vinv)
+  O <- lapply(H, function(h) h %*% X)
+  P <- lapply(O, function(o) -t(o) %*% TT)
+  Q <- vector("list", m * m); dim(Q) <- c(m, m)
+  for (i in 1:m) for (j in 1:m) Q[[i, j]] <- t(O[[i]]) %*% Vinv %*% O[[j]]
+  IE2 <- matrix(0, m, m)
+  for (i in 1:m) for (j in 1:m)
+    IE2[i, j] <- sum(t(H[[i]]) * H[[j]]) - 2 * sum(Phi * Q[[i, j]]) + sum((Phi %*% P[[i]]) * (P[[j]] %*% Phi))
+  W <- 2 * solve(IE2)
+  U <- matrix(0, ncol(X), ncol(X))
+  for (i in 1:m) for (j in 1:m) {
+    term <- Q[[i, j]] - P[[i]] %*% Phi %*% P[[j]]
+    if (!is.null(K[[i, j]])) term <- term - t(TT) %*% K[[i, j]] %*% TT / 4
+    U <- U + W[i, j] * term
+  }
+  PhiA <- Phi + 2 * Phi %*% U %*% Phi
+  df <- sapply(seq_len(ncol(X)), function(j) {
+    L <- matrix(0, 1, ncol(X)); L[1, j] <- 1
+    attr(PhiA, "P") <- P; attr(PhiA, "W") <- W
+    pbkrtest::Lb_ddf(L, Phi, PhiA)
+  })
+  list(se = sqrt(diag(PhiA)), df = df)
 }
 
 # theta (lme4's order) from nlme's relative covariance matrices: lme4's group "b:a" is nlme's level "b".
@@ -293,6 +365,23 @@ reference <- function(row) {
     }
   }
   vc[[length(vc) + 1]] <- list(group = "Residual", var1 = NULL, var2 = NULL, vcov = num(at$sigma2))
+  # Kenward-Roger at the exact optimum (REML fits).
+  kr <- NULL
+  if (reml) {
+    gamma <- numeric(0)
+    if (dense$nth > 0) {
+      offset <- 0
+      for (k in seq_along(dense$terms$cnms)) {
+        mm <- length(dense$terms$cnms[[k]])
+        L <- matrix(0, mm, mm); L[lower.tri(L, diag = TRUE)] <- theta[offset + seq_len(mm * (mm + 1) / 2)]
+        offset <- offset + mm * (mm + 1) / 2
+        S <- L %*% t(L) * at$sigma2
+        gamma <- c(gamma, S[lower.tri(S, diag = TRUE)])
+      }
+    }
+    gamma <- c(gamma, at$sigma2, at$r)
+    kr <- kenwardRogerDense(dense, gamma)
+  }
   cat(sprintf("%s: nlme %.10f (%s), exact %.10f, nlme short by %.3g\n", row$name, nlmeObjective, optimizer,
               best$value, nlmeObjective - best$value))
   list(
@@ -311,7 +400,9 @@ reference <- function(row) {
                  correlation_ci = if (is.null(exactCI)) NULL else I(sapply(exactCI, num)),
                  theta = I(sapply(theta, num)), sigma = num(sqrt(at$sigma2)),
                  fixed = lapply(seq_along(at$beta), function(i) list(term = names(at$beta)[i], estimate = num(at$beta[i]), se = num(at$se[i]))),
-                 random = vc),
+                 random = vc,
+                 kenward_roger = if (is.null(kr)) NULL else lapply(seq_along(kr$se), function(i)
+                   list(term = names(at$beta)[i], se = num(kr$se[i]), df = num(kr$df[i])))),
     nlme_short_by = num(nlmeObjective - best$value)
   )
 }

@@ -56,6 +56,22 @@ import Tabular
         #expect(fit.converged, "\(name): \(fit.warnings)")
     }
 
+    /// Kenward-Roger with a residual correlation (REML fits) against a dense implementation of the
+    /// same formulas in R (pbkrtest's, with G_i = dV/dgamma_i by numDeriv and Kenward & Roger's
+    /// second-derivative term for the correlation): SEs and df to 1e-4.
+    @Test(arguments: CorrelationReference.all.filter { !$0.kenwardRoger.isEmpty }.map(\.name))
+    func kenwardRogerWithCorrelatedResiduals(_ name: String) throws {
+        let reference = CorrelationReference.all.first { $0.name == name }!
+        let model = try LinearMixedModel(formula: reference.formula, data: Fixtures.table(reference.dataset),
+                                         method: .reml, residuals: reference.residuals)
+        let fit = try model.fit(degreesOfFreedom: .kenwardRoger)
+        #expect(fit.fixedEffects.count == reference.kenwardRoger.count)
+        for (mine, theirs) in zip(fit.fixedEffects, reference.kenwardRoger) {
+            #expect(abs(mine.standardError - theirs.se) <= 1e-4 * theirs.se, "\(name) \(theirs.term): SE \(mine.standardError) vs \(theirs.se)")
+            #expect(abs(mine.degreesOfFreedom - theirs.df) <= 1e-4 * theirs.df, "\(name) \(theirs.term): df \(mine.degreesOfFreedom) vs \(theirs.df)")
+        }
+    }
+
     /// The larger of the two standard deviations' product for a covariance (its natural scale).
     private func scale(_ c: CorrelationReference.Random, in all: [CorrelationReference.Random]) -> Double {
         guard let v1 = c.var1, let v2 = c.var2 else { return 0 }
@@ -80,6 +96,8 @@ struct CorrelationReference {
     let exactTheta: [Double]
     let exactEta: Double
     let exactRandom: [Random]
+    /// Kenward-Roger SE and df per coefficient at the exact optimum (REML fits; empty for ML).
+    let kenwardRoger: [(term: String, se: Double, df: Double)]
     /// nlme stopped within 1e-6 (relative) of the optimum.
     var nlmeAtOptimum: Bool { nlme.objective - exact.objective <= 1e-6 * abs(exact.objective) }
 
@@ -109,6 +127,9 @@ struct CorrelationReference {
         exact = solution(e)
         exactTheta = (e["theta"] as? [Any] ?? []).map(number)
         exactEta = number(e["eta"])
+        kenwardRoger = (e["kenward_roger"] as? [[String: Any]] ?? []).map {
+            (term: $0["term"] as! String, se: number($0["se"]), df: number($0["df"]))
+        }
         exactRandom = (e["random"] as! [[String: Any]]).map {
             Random(group: $0["group"] as! String, var1: $0["var1"] as? String, var2: $0["var2"] as? String, vcov: number($0["vcov"]))
         }
