@@ -16,6 +16,7 @@ let package = Package(
         // Property-based tests (the fuzz tests of the formula parser, the CSV reader and the
         // configuration reader).
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/JohnSundell/Plot", from: "0.14.0"),
     ],
     targets: [
         // C libraries, each reached through a module map and a small header of our own.
@@ -24,6 +25,7 @@ let package = Package(
         .systemLibrary(name: "CNLopt", pkgConfig: "nlopt", providers: [.apt(["libnlopt-dev"])]),
         .systemLibrary(name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),
         .systemLibrary(name: "CReadStat", providers: [.apt(["libreadstat-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         // Dense linear algebra over BLAS/LAPACK, distributions and random streams over GSL,
         // BOBYQA over NLopt.
@@ -35,8 +37,11 @@ let package = Package(
         // Linear mixed models as lme4 fits them, with lmerTest's Satterthwaite inference.
         .target(name: "MixedModels", dependencies: ["Numerics", "Tabular"]),
 
-        // Publication tables (text, Markdown, LaTeX, CSV), JSON, SVG figures, atomic file output.
-        .target(name: "Reports", dependencies: ["MixedModels", "SessionData", "Ruptures"]),
+        // Publication tables (text, Markdown, LaTeX, CSV), JSON, SVG figures, self-contained HTML
+        // reports (built with Plot), atomic file output; the data file's SHA-256 (OpenSSL) for
+        // the reports' provenance.
+        .target(name: "Reports", dependencies: ["MixedModels", "SessionData", "Ruptures", "SEM", "COpenSSL",
+                                                .product(name: "Plot", package: "Plot")]),
 
         // The panel of session ratings (long format): readers (CSV, SPSS, Stata), validation, scale
         // metadata and codebooks, transforms by session number (lead/lag, centring, detrending).
@@ -52,9 +57,14 @@ let package = Package(
         // (missed sessions as missing cells, waves), and the lag() terms of their formulas.
         .target(name: "DynamicModels", dependencies: ["Tabular", "SessionData", "MixedModels"]),
 
+        // Structural equation models by maximum likelihood with FIML (the RAM form, analytic
+        // gradients and information), and the ML-SEM dynamic panel model of dpm built on it.
+        .target(name: "SEM", dependencies: ["Numerics", "Tabular", "SessionData", "DynamicModels", "MixedModels"]),
+
         // The data-generating process of rupture designs, and power studies over a grid of design
         // factors (parallel, checkpointed, sharded for Slurm job arrays).
         .target(name: "Simulation", dependencies: ["Numerics", "Tabular", "SessionData", "Ruptures", "MixedModels", "Reports",
+                                                   "DynamicModels", "SEM",
                                                    .product(name: "Yams", package: "Yams")]),
 
         // The analysis of Gidhagen, Holmqvist & Falkenström (2025) end to end: sample, descriptives,
@@ -66,11 +76,16 @@ let package = Package(
             name: "AllianceCLI",
             dependencies: [
                 "Numerics", "Tabular", "MixedModels", "Reports", "SessionData", "Ruptures", "Simulation", "Replication",
+                "DynamicModels", "SEM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+            ],
+            plugins: ["BuildInfoPlugin"]),
+
+        // Records the git commit the executable is built from (`alliance --version`, report footers).
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
 
         // Timing driver used by the scripts in Benchmarks/ (run in release mode).
-        .executableTarget(name: "AllianceBenchmarks", dependencies: ["Tabular", "Numerics", "MixedModels", "SessionData", "Ruptures"],
+        .executableTarget(name: "AllianceBenchmarks", dependencies: ["Tabular", "Numerics", "MixedModels", "SessionData", "Ruptures", "SEM", "Simulation"],
                           path: "Benchmarks/AllianceBenchmarks"),
 
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
@@ -82,9 +97,12 @@ let package = Package(
         .testTarget(name: "SessionDataTests", dependencies: ["SessionData", "Tabular"]),
         .testTarget(name: "RupturesTests", dependencies: ["Ruptures", "SessionData", "Tabular"]),
         .testTarget(name: "DynamicModelsTests", dependencies: ["DynamicModels", "SessionData", "Tabular", "MixedModels"]),
+        .testTarget(name: "SEMTests", dependencies: ["SEM", "DynamicModels", "SessionData", "Tabular", "Numerics", "MixedModels", "Simulation"],
+                    exclude: ["Reference"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Ruptures", "SessionData", "MixedModels", "Tabular", "Numerics",
                                                             .product(name: "PropertyBased", package: "swift-property-based")]),
-        .testTarget(name: "ReplicationTests", dependencies: ["Replication", "Ruptures", "SessionData", "MixedModels", "Reports", "Tabular"]),
+        .testTarget(name: "ReplicationTests", dependencies: ["Replication", "Ruptures", "SessionData", "MixedModels", "Reports", "Tabular"],
+                    exclude: ["Reference"]),
         // Runs the built executable as a user would (needs `swift build` first; scripts/test does it).
         .testTarget(name: "AllianceCLITests", dependencies: ["AllianceCLI", "SessionData", "Tabular"]),
     ]

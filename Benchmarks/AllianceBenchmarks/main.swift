@@ -1,7 +1,9 @@
 import Foundation
 import MixedModels
 import Ruptures
+import SEM
 import SessionData
+import Simulation
 import Tabular
 
 /// Benchmark driver: `alliance-benchmarks TASK ARGS...` times one task and prints a line of
@@ -13,6 +15,8 @@ guard let task = arguments.first else {
            AllianceBenchmarks fit FILE FORMULA [ml] [factor=COL,...]
            AllianceBenchmarks generate-panel PATIENTS THERAPISTS SESSIONS SEED OUT.csv
            AllianceBenchmarks ruptures FILE [CRITERION]
+           AllianceBenchmarks mlsem FILE FORMULA ID TIME [SESSIONS] [listwise] [error-inv]
+           AllianceBenchmarks mlsem-simulation REPLICATIONS SEED [PATIENTS SESSIONS DROPOUT MISSED]
     """)
     exit(2)
 }
@@ -61,6 +65,61 @@ do {
         for e in fit.fixedEffects {
             print(String(format: "  %@ %.6f se %.6f df %.3f", e.term, e.estimate, e.standardError, e.degreesOfFreedom))
         }
+    case "mlsem":
+        // Read the panel (not timed), then build and fit the ML-SEM model, fit indices included.
+        let a = Array(arguments.dropFirst())
+        guard a.count >= 4 else { print("mlsem FILE FORMULA ID TIME [FIRST:LAST] [listwise] [error-inv]"); exit(2) }
+        var columns = ColumnMapping()
+        try columns.apply(specification: "patient=\(a[2]),session=\(a[3])")
+        let panel = try Panel.read(path: a[0], columns: columns)
+        var options = MLSEMOptions()
+        if let range = a.dropFirst(4).first(where: { $0.contains(":") }) {
+            let ends = range.split(separator: ":").compactMap { Int($0) }
+            options.sessions = ends[0]...ends[1]
+        }
+        if a.contains("listwise") { options.missing = .listwise }
+        if a.contains("error-inv") { options.errorInvariant = true }
+        let (t, fit) = try seconds { try MLSEM(formula: a[1], options: options).fit(panel) }
+        let s = fit.sem
+        print(String(format: "mlsem %.3f parameters %d patterns %d evaluations %d newton %d chisq %.6f df %d loglik %.6f",
+                     t, s.parameterCount, s.patternCount, s.evaluations, s.newtonSteps, s.fitIndices?.chisq ?? .nan,
+                     s.fitIndices?.df ?? 0, s.logLikelihood))
+        print(String(format: "  timing: start %.3f optimize %.3f newton %.3f information %.3f fit indices %.3f",
+                     s.timing.start, s.timing.optimization, s.timing.newton, s.timing.information, s.timing.fitIndices))
+        for c in fit.coefficients {
+            print(String(format: "  %@ %.6f se %.6f", c.term, c.estimate, c.se))
+        }
+    case "mlsem-simulation":
+        // ML-SEM against the observed-centred multilevel model on a dynamic panel with feedback.
+        let a = Array(arguments.dropFirst())
+        guard a.count >= 2, let reps = Int(a[0]), let seed = UInt64(a[1]) else {
+            print("mlsem-simulation REPLICATIONS SEED [PATIENTS SESSIONS DROPOUT MISSED]"); exit(2)
+        }
+        var process = DynamicPanelProcess()
+        if a.count >= 6, let n = Int(a[2]), let t = Int(a[3]), let d = Double(a[4]), let m = Double(a[5]) {
+            process.patients = n; process.sessions = t; process.dropoutShare = d; process.missedShare = m
+        }
+        let study = NickellBiasStudy(process: process, replications: reps, seed: seed)
+        let (t, results) = try seconds { try study.run() }
+        let s = NickellBiasStudy.summaries(results, process: process)
+        let nickell = -(1 + process.rho) / Double(process.sessions - 1)
+        print(String(format: "mlsem-simulation %.1f s: %d replications, N = %d, T = %d, dropout %.2f, missed %.2f, rho %.2f, beta %.2f; Nickell's -(1+rho)/(T-1) = %.3f",
+                     t, reps, process.patients, process.sessions, process.dropoutShare, process.missedShare, process.rho, process.beta, nickell))
+        print("| estimator | parameter | true | mean | bias (MC SE) | RMSE | 95% CI coverage (MC SE) | fits |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|")
+        for (name, pair) in [("ML-SEM (FIML)", s.mlsem), ("multilevel, observed-centred lags", s.multilevel)] {
+            for (parameter, x) in [("rho", pair.rho), ("beta", pair.beta)] {
+                print(String(format: "| %@ | %@ | %.2f | %.4f | %+.4f (%.4f) | %.4f | %.3f (%.3f) | %d |", name, parameter, x.truth,
+                             x.meanEstimate, x.bias, x.biasStandardError, x.rmse, x.coverage, x.coverageStandardError, x.fits))
+            }
+        }
+        var reasons = [String: Int]()
+        for r in results { if let why = r.mlsemFailure { reasons[why, default: 0] += 1 } }
+        for (why, count) in reasons.sorted(by: { $0.value > $1.value }) { print("ML-SEM failed \(count) times: \(why)") }
+        let failed = results.indices.filter { results[$0].mlsemFailure != nil }
+        if !failed.isEmpty { print("failed replications: \(failed.map(String.init).joined(separator: ", "))") }
+        let times = results.map(\.mlsemSeconds).sorted()
+        if !times.isEmpty { print(String(format: "ML-SEM fit (estimates and SEs, no fit indices): median %.3f s per replication (%d threads)", times[times.count / 2], ProcessInfo.processInfo.activeProcessorCount)) }
     case "generate-panel":
         let a = Array(arguments.dropFirst())
         guard a.count == 5, let p = Int(a[0]), let t = Int(a[1]), let s = Int(a[2]), let seed = UInt64(a[3]) else {

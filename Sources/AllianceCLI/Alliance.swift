@@ -8,10 +8,17 @@ struct Alliance: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "alliance",
         abstract: "Alliance ruptures and repairs, lagged multilevel models, power simulation and publication tables for psychotherapy process research.",
-        version: "0.1.0",
-        subcommands: [DescribeCommand.self, RupturesCommand.self, SequencesCommand.self, FitCommand.self,
+        version: Alliance.versionLine,
+        subcommands: [DescribeCommand.self, RupturesCommand.self, SequencesCommand.self, FitCommand.self, MLSEMCommand.self,
                       SimulateCommand.self, PowerCommand.self, MergeCommand.self, ReplicateCommand.self]
     )
+
+    /// The release number; `versionLine` adds the commit the executable was built from.
+    static let version = "0.1.0"
+
+    /// `alliance 0.1.0 (commit 1488919a2b3c, 2026-11-30)`: what `alliance --version` prints and
+    /// reports cite.
+    static let versionLine = "alliance \(version) (commit \(BuildInfo.commit), \(BuildInfo.commitDate))"
 
     /// Parses the command line, runs the subcommand, and turns any error into one line on standard
     /// error and an exit status: 2 for bad input (files, options, formulas), 1 for a computation

@@ -36,7 +36,9 @@ struct DescribeCommand: ParsableCommand {
             + [PanelDescriptionTables.variables(description, title: "Table \(PanelDescriptionTables.all(description).count + 2). Variables")]
         // Everything is computed before anything is written.
         let json = try JSONOutput.string(DescribeOutput(description: description, icc: iccs))
-        let printed = format.tableFormat.map { f in tables.map { $0.rendered(as: f) }.joined(separator: "\n") } ?? json
+        let printed = format.tableFormat.map { f in
+            tables.rendered(as: f, labelPrefix: "describe", comment: "alliance describe \(panel.source)")
+        } ?? json
         if let out {
             try OutputFolder.write(tables.map { ($0.name + ".csv", $0.rendered(as: .csv)) } + [("describe.json", json)], to: out, protecting: inputs)
         }

@@ -49,7 +49,7 @@ struct FitCommand: ParsableCommand {
     @Option(name: .long, help: "Write fitted values and residuals to this CSV file, one row per data row (NA where a row was not used).")
     var fitted: String?
 
-    @Option(name: .long, help: "Write the output to this file instead of the terminal.")
+    @Option(name: .long, help: "Write the output to this file instead of the terminal; a file ending in .html gets the HTML report (tables, the lmerTest summary, the data file's SHA-256).")
     var out: String?
 
     @Option(name: .long, help: "Threads for the derivative computations (default: all cores).")
@@ -83,6 +83,22 @@ struct FitCommand: ParsableCommand {
         }
 
         let output: String
+        if let out, URL(fileURLWithPath: out).pathExtension.lowercased() == "html" {
+            let provenance = try ReportProvenance.now(dataFile: data, arguments: ["alliance"] + CommandLine.arguments.dropFirst(),
+                                                      version: Alliance.versionLine, sources: MixedModelReport.sources)
+            output = MixedModelReport.html(fit, comparison: comparison, summary: MixedModelSummary.text(fit), provenance: provenance)
+        } else {
+            output = try rendered(fit, comparison: comparison)
+        }
+
+        if let ranef { try OutputFile.write(ConditionalModesFile.csv(fit), to: ranef, protecting: [data]) }
+        if let fitted { try OutputFile.write(FittedValuesFile.csv(fit, rowCount: table.rowCount), to: fitted, protecting: [data]) }
+        if let out { try OutputFile.write(output, to: out, protecting: [data]) } else { print(output, terminator: "") }
+    }
+
+    /// The fit in `--format`.
+    func rendered(_ fit: LinearMixedModelFit, comparison: LikelihoodRatioTest?) throws -> String {
+        let output: String
         switch format {
         case .json:
             if let comparison {
@@ -97,12 +113,9 @@ struct FitCommand: ParsableCommand {
         case .markdown, .latex:
             var tables = [MixedModelTables.fixedEffects(fit), MixedModelTables.randomEffects(fit)]
             if let comparison { tables.append(MixedModelTables.likelihoodRatio(comparison)) }
-            output = tables.map { $0.rendered(as: format.tableFormat!) }.joined(separator: "\n")
+            output = tables.rendered(as: format.tableFormat!, labelPrefix: "fit", comment: "alliance fit \(data): \(fit.formula)")
         }
-
-        if let ranef { try OutputFile.write(ConditionalModesFile.csv(fit), to: ranef, protecting: [data]) }
-        if let fitted { try OutputFile.write(FittedValuesFile.csv(fit, rowCount: table.rowCount), to: fitted, protecting: [data]) }
-        if let out { try OutputFile.write(output, to: out, protecting: [data]) } else { print(output, terminator: "") }
+        return output
     }
 }
 

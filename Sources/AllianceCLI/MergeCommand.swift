@@ -34,7 +34,8 @@ struct MergeCommand: ParsableCommand {
         let curveFactor = try outputs.curve.map { _ in try PowerCurve.xFactor(of: study.configuration, requested: outputs.curveFactor) }
         let report = PowerReport(study: study, records: records)
         for file in try report.files(out: out, format: PowerReport.format(outputs.format, out: out), curve: outputs.curve,
-                                     curveFactor: curveFactor, replications: outputs.replications) {
+                                     curveFactor: curveFactor, replications: outputs.replications,
+                                         html: try PowerReport.provenance(format: outputs.format, out: out)) {
             try OutputFile.write(file.contents, to: file.path, protecting: shards)
         }
     }

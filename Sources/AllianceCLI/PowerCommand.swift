@@ -60,7 +60,7 @@ struct PowerCommand: ParsableCommand {
         guard let out else { throw ValidationError("--out is required") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if outputs.format == nil, !PowerReport.knownExtensions.contains(URL(fileURLWithPath: out).pathExtension.lowercased()) {
-            throw ValidationError("--out: unknown file type for '\(out)' (use .txt, .md, .tex, .csv or .json, or give --format)")
+            throw ValidationError("--out: unknown file type for '\(out)' (use .txt, .md, .tex, .csv, .json or .html, or give --format)")
         }
     }
 
@@ -103,7 +103,8 @@ struct PowerCommand: ParsableCommand {
         } else {
             let report = PowerReport(study: power, records: records)
             for file in try report.files(out: out, format: PowerReport.format(outputs.format, out: out), curve: outputs.curve,
-                                         curveFactor: curveFactor, replications: outputs.replications) {
+                                         curveFactor: curveFactor, replications: outputs.replications,
+                                         html: try PowerReport.provenance(format: outputs.format, out: out)) {
                 try OutputFile.write(file.contents, to: file.path, protecting: inputs)
             }
         }

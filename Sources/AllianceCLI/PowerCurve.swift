@@ -28,23 +28,36 @@ enum PowerCurve {
         return k
     }
 
-    /// The SVG of the curve with grid factor `x` on the x axis.
+    /// Line styles for the combinations of the grid factors not on the x axis (colors stand for
+    /// the estimators).
+    static let dashes: [String?] = [nil, "7 4", "2 3", "9 3 2 3", "4 2", "12 4"]
+
+    /// The SVG of the curve with grid factor `x` on the x axis: one panel per rater and focal
+    /// term, a color per estimator and a line style per combination of the other grid factors,
+    /// named in two legends under the panels (human names for the factors, `GridFactorLabel`).
     static func svg(study: PowerStudy, summaries: [PerformanceSummary], x: Int) -> String {
         let factors = study.configuration.grid.factors
+        let others = factors.indices.filter { $0 != x }
         let raters = study.configuration.analysis.raters
+        let estimators = study.configuration.analysis.estimators.map(\.name)
+        // The combinations of the other factors, in order of appearance.
+        var combinations = [String]()
+        func combination(_ row: PerformanceSummary) -> String {
+            others.map { "\(GridFactorLabel.label(factors[$0].path)) = \(row.factorValues[$0])" }.joined(separator: ", ")
+        }
+        for row in summaries where !combinations.contains(combination(row)) { combinations.append(combination(row)) }
+        let alpha = CellFormatting.withoutLeadingZero(CellFormatting.exact(study.configuration.analysis.alpha))
         var panels = [LineChart]()
         for rater in raters {
             for term in Estimator.FocalTerm.allCases {
                 let rows = summaries.filter { $0.rater == rater && $0.term == term }
                 guard !rows.isEmpty else { continue }
-                // One series per estimator and combination of the other factors, in order of appearance.
-                var keys = [String]()
+                var keys = [(estimator: String, combination: String)]()
                 var points = [String: [(x: Double, y: Double)]]()
                 var bands = [String: [(lower: Double, upper: Double)]]()
                 for row in rows {
-                    let others = factors.indices.filter { $0 != x }.map { "\(factors[$0].path) = \(row.factorValues[$0])" }
-                    let key = ([row.estimator] + others).joined(separator: "; ")
-                    if points[key] == nil { keys.append(key) }
+                    let key = row.estimator + "\u{1}" + combination(row)
+                    if points[key] == nil { keys.append((row.estimator, combination(row))) }
                     let rejections = Int((row.power.value * Double(row.replications)).rounded())
                     let interval = WilsonInterval(successes: rejections, trials: row.replications)
                     points[key, default: []].append((Double(row.factorValues[x]) ?? .nan, row.power.value))
@@ -52,27 +65,36 @@ enum PowerCurve {
                 }
                 var heading = "\(rater == .patient ? "Patient" : "Therapist")-rated \(term == .rupture ? "ruptures" : "repairs")"
                 if let truth = rows.first?.truth, rows.allSatisfy({ $0.truth == truth }) {
-                    heading += truth == 0 ? " (true effect 0: type I error)" : " (true effect \(CellFormatting.exact(truth)))"
+                    heading += truth == 0 ? " (true effect 0: type I error)" : " (true effect \(Typography.minusSigns(CellFormatting.exact(truth))))"
                 }
-                var chart = LineChart(title: heading, xTitle: factors[x].path, yTitle: "Power (share p < \(CellFormatting.withoutLeadingZero(CellFormatting.exact(study.configuration.analysis.alpha))))",
-                                      series: keys.map { LineChart.Series(name: $0, points: points[$0] ?? [], band: bands[$0]) },
-                                      yDomain: (0, 1))
+                let series = keys.map { key -> LineChart.Series in
+                    let id = key.estimator + "\u{1}" + key.combination
+                    let e = estimators.firstIndex(of: key.estimator) ?? 0, c = combinations.firstIndex(of: key.combination) ?? 0
+                    return LineChart.Series(name: key.estimator, points: points[id] ?? [], band: bands[id],
+                                            color: Palette.color(e), dash: dashes[c % dashes.count])
+                }
+                var chart = LineChart(title: heading, xTitle: GridFactorLabel.label(factors[x].path),
+                                      yTitle: "Power (share p < \(alpha))", series: series, yDomain: (0, 1))
                 chart.referenceLines = [(0.8, "80%")]
-                chart.width = 720
+                chart.width = 560
+                chart.plotHeight = 250
+                chart.bandOpacity = 0.10
+                chart.legends = []
                 panels.append(chart)
             }
         }
-        let columns = 2
-        let width = 720.0, height = 420.0
-        let rows = (panels.count + columns - 1) / columns
-        var svg = SVGDocument(width: width * Double(min(columns, panels.count)), height: height * Double(rows) + 30,
-                              title: "Power curves (simulated data, seed \(study.seed), \(study.replications) replications per cell)",
-                              description: "Power of each estimator against \(factors[x].path); bands: Monte Carlo 95% Wilson intervals.")
-        svg.text("Simulated data: \(study.replications) replications per cell, seed \(study.seed); bands are Monte Carlo 95% intervals",
-                 at: (12, 20), size: 12, color: Palette.muted)
-        for (k, chart) in panels.enumerated() {
-            svg.group(offsetX: width * Double(k % columns), offsetY: 30 + height * Double(k / columns)) { chart.draw(into: &$0) }
+        var legends = [Legend(title: "Estimator:", entries: estimators.enumerated().map { (e, name) in
+            Legend.Entry(name: name, color: Palette.color(e))
+        })]
+        if !others.isEmpty {
+            legends.append(Legend(title: "Line:", entries: combinations.enumerated().map { (c, name) in
+                Legend.Entry(name: name, color: Palette.axis, dash: dashes[c % dashes.count])
+            }))
         }
-        return svg.rendered
+        return ChartGrid(title: "Power curves (simulated data)",
+                         subtitle: "\(study.replications) replications per cell, seed \(study.seed); bands: Monte Carlo 95% Wilson intervals",
+                         panels: panels, columns: 2, legends: legends)
+            .svg(description: "Power of each estimator against \(GridFactorLabel.label(factors[x].path)); bands: Monte Carlo 95% Wilson intervals.")
+            .rendered
     }
 }

@@ -65,16 +65,20 @@ struct ReplicateCommand: ParsableCommand {
         let report = ReplicationReport(analysis: analysis, dataNote: bundled ? BundledDataset.note : nil)
 
         // Everything is rendered before anything is written.
-        let printed = try format.tableFormat.map { report.rendered(as: $0) } ?? report.json()
+        // Printed Markdown links the figures only where --out writes them.
+        let printed = try format.tableFormat.map { report.rendered(as: $0, figuresIn: out) } ?? report.json()
         if let out {
-            let files = try report.files()
+            let provenance = try ReportProvenance.now(dataFile: path, arguments: ["alliance"] + CommandLine.arguments.dropFirst(),
+                                                      version: Alliance.versionLine, sources: ReplicationSources.all)
+            let files = try report.files(provenance: provenance)
             progress.step("writing \(files.count) files to \(out)")
             try OutputFolder.write(files, to: out, protecting: inputs)
         }
         print(printed, terminator: "")
     }
 
-    /// Progress lines on standard error; counted steps update one line in place on a terminal.
+    /// Progress lines on standard error; counted steps update one line in place on a terminal
+    /// (a log file or a pipe gets the steps alone, never a count).
     static func terminalProgress() -> AnalysisProgress {
         let onTerminal = isatty(STDERR_FILENO) == 1
         return AnalysisProgress { event in
@@ -83,7 +87,7 @@ struct ReplicateCommand: ParsableCommand {
             case .step(let message, _):
                 line = "alliance replicate: \(message)\n"
             case .advanced(let done, let total):
-                guard onTerminal || done == total else { return }
+                guard onTerminal else { return }
                 line = "  \(done)/\(total)" + (done == total ? "\n" : "\r")
             }
             FileHandle.standardError.write(Data(line.utf8))

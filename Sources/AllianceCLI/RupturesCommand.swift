@@ -72,7 +72,9 @@ struct RupturesCommand: ParsableCommand {
         var outputs = [(path: String, data: Data)]()
         if let path = annotate { outputs.append((path, try RuptureAnnotation.data(panel: panel, report: report, destination: path))) }
         if let path = episodes { outputs.append((path, Data(episodeCSV.utf8))) }
-        let printed = format.tableFormat.map { f in tables.map { $0.rendered(as: f) }.joined(separator: "\n") } ?? json
+        let printed = format.tableFormat.map { f in
+            tables.rendered(as: f, labelPrefix: "ruptures", comment: "alliance ruptures \(panel.source)")
+        } ?? json
         if let out {
             let files = tables.map { ($0.name + ".csv", $0.rendered(as: .csv)) } + [("episodes.csv", episodeCSV), ("ruptures.json", json)]
             try OutputFolder.write(files, to: out, protecting: inputs)

@@ -98,14 +98,35 @@ struct SequencesCommand: ParsableCommand {
         if out != nil {
             folder = tables.map { ($0.name + ".csv", $0.rendered(as: .csv)) }
             folder.append(("sequences.json", json))
-            folder.append(("transitions.svg", TransitionFigure.diagram(report).svg(description: "Transition diagram of \(coded.source)").rendered))
+            let caption = "Transition diagram of \(coded.source): lag-\(lag) transitions between \(unit == .code ? "codes" : "categories"), arrow widths proportional to p(target | given)."
+            let figure = TransitionFigure.diagram(report).svg(description: caption).rendered
+            folder.append(("transitions.svg", figure))
+            let provenance = try ReportProvenance.now(dataFile: events, arguments: ["alliance"] + CommandLine.arguments.dropFirst(),
+                                                      version: Alliance.versionLine, sources: Self.sources)
+            let html = HTMLReport(title: "Observer-coded rupture events: \(coded.source)",
+                                  facts: [("Events", events), ("Codebook", codebook), ("Unit", unit == .code ? "codes" : "categories"),
+                                          ("Lag", String(lag)), ("Permutations", "\(permutations) (seed \(seed))")],
+                                  sections: [HTMLReport.Section("Tables", tables.map { .table($0) }),
+                                             HTMLReport.Section("Transition diagram", [.figure(.init(svg: figure, caption: caption, fileName: "transitions.svg"))])],
+                                  provenance: provenance)
+            folder.append(("report.html", html.rendered()))
         }
-        let printed = format.tableFormat.map { f in tables.map { $0.rendered(as: f) }.joined(separator: "\n") } ?? json
+        let printed = format.tableFormat.map { tables.rendered(as: $0, labelPrefix: "sequences", comment: "alliance sequences") } ?? json
         // The folder appears whole or not at all (OutputFolder); the session file is atomic.
         if let out { try OutputFolder.write(folder, to: out, protecting: inputs) }
         if let (path, data) = sessionsFile { try OutputFile.write(data, to: path, protecting: inputs) }
         print(printed, terminator: "")
     }
+}
+
+extension SequencesCommand {
+    /// The sources of the methods, for the HTML report's footer (docs/METHODS.md has the details).
+    static let sources = [
+        "Bakeman, R., & Quera, V. (2011). Sequential Analysis and Observational Methods for the Behavioral Sciences. Cambridge University Press (lag-sequential analysis, adjusted residuals, Yule's Q).",
+        "Bakeman, R., Robinson, B. F., & Quera, V. (1996). Testing sequential association: Estimating exact p values using sampled permutations. Psychological Methods, 1(1), 4-15 (permutation tests within sessions).",
+        "Eubanks, C. F., Muran, J. C., & Safran, J. D.: the Rupture Resolution Rating System (3RS), the kind of coding system the codebook describes.",
+        "Observer-coded rupture events, their statistics and assumptions: docs/METHODS.md, \"Observer-coded rupture events\".",
+    ]
 }
 
 extension SequenceUnit: ExpressibleByArgument {}

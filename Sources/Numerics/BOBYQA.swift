@@ -120,35 +120,17 @@ public struct BOBYQA: Sendable {
                 }, context)
             }
             guard status.rawValue > 0 else {
-                throw OptimizationError.nloptFailure(reason: Self.describe(status))
+                throw OptimizationError.nloptFailure(reason: NLoptResult.describe(status))
             }
             var x = start
             var fmin = 0.0
             let result = nlopt_optimize(opt, &x, &fmin)
             if let error = box.failure { throw error }
-            let reason: OptimizerStopReason
-            switch result {
-            case NLOPT_SUCCESS: reason = .success
-            case NLOPT_STOPVAL_REACHED: reason = .stopValueReached
-            case NLOPT_FTOL_REACHED: reason = .functionToleranceReached
-            case NLOPT_XTOL_REACHED: reason = .parameterToleranceReached
-            case NLOPT_MAXEVAL_REACHED: reason = .evaluationLimitReached
-            case NLOPT_MAXTIME_REACHED: reason = .timeLimitReached
-            case NLOPT_ROUNDOFF_LIMITED: reason = .roundoffLimited
-            default: throw OptimizationError.nloptFailure(reason: Self.describe(result))
+            guard let reason = NLoptResult.stopReason(result) else {
+                throw OptimizationError.nloptFailure(reason: NLoptResult.describe(result))
             }
             return OptimizationResult(minimizer: x, minimum: fmin, evaluations: box.evaluations,
                                       stopReason: reason)
-        }
-    }
-
-    private static func describe(_ code: nlopt_result) -> String {
-        switch code {
-        case NLOPT_INVALID_ARGS: return "invalid arguments (bounds, start or tolerances)"
-        case NLOPT_OUT_OF_MEMORY: return "out of memory"
-        case NLOPT_ROUNDOFF_LIMITED: return "round-off errors limited progress"
-        case NLOPT_FORCED_STOP: return "forced stop"
-        default: return "NLopt code \(code.rawValue)"
         }
     }
 }

@@ -1,7 +1,7 @@
 import MixedModels
 import Ruptures
 
-/// Step 4: the alliance's growth over sessions, per rater (research notes 2.2, equation 1):
+/// Step 4: the alliance's growth over sessions, per rater (docs/REPLICATION-SOURCES.md §5):
 ///
 ///     A_it = γ00 + γ10 session_it + u0i + u1i session_it (+ therapist) + e_it
 ///

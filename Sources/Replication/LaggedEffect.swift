@@ -4,7 +4,7 @@ import MixedModels
 /// One focal effect of a lagged model: a rater's rupture or repair at session t on distress at
 /// t + 1, as lmerTest reports it (b, SE, Satterthwaite df, t, p, 95% CI), with the standardized
 /// effect d = b / s_w, s_w the pooled within-patient SD of distress (`SessionVariables`): the
-/// change in next-session distress in within-patient SDs (research notes 3, Table 5).
+/// change in next-session distress in within-patient SDs (docs/REPLICATION-SOURCES.md §6).
 public struct LaggedEffect: Sendable, Encodable {
     public enum Event: String, Sendable, Encodable, CaseIterable {
         case rupture, repair

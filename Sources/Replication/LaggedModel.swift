@@ -1,7 +1,7 @@
 import Ruptures
 import MixedModels
 
-/// Step 5: distress at the next session on this session's rupture and repair (research notes 2.3,
+/// Step 5: distress at the next session on this session's rupture and repair (docs/REPLICATION-SOURCES.md §5,
 /// the most plausible form of the study's model [I]):
 ///
 ///     D_i,t+1 = γ00 + β_R R_it + β_P P_it + ρ (D_it - D̄_i) + γ_s session_it + u0i (+ therapist) + e_i,t+1
@@ -11,14 +11,14 @@ import MixedModels
 /// raters in one model `distress_next ~ rupture_patient + repair_patient + rupture_therapist +
 /// repair_therapist + distress_within + session + (1 | patient)`, with therapists as
 /// `TherapistModelling` decides. Distress is rated before the session and the alliance after it,
-/// so a rupture or repair at t comes before D_i,t+1 (research notes 0.2). D_i,t+1 is the rating
+/// so a rupture or repair at t comes before D_i,t+1 (docs/REPLICATION-SOURCES.md §2). D_i,t+1 is the rating
 /// at session number t + 1: after a missed session there is no outcome (nothing is carried over).
 ///
 /// With `.detrended` distress, outcome and lag are the residuals from each patient's own OLS line
 /// on session number (Falkenström et al. 2017: estimates depend on whether variables are
 /// detrended): `distress_next_detrended ~ rupture_r + repair_r + distress_detrended + session + ...`.
 ///
-/// Known limits (research notes 2.1, 2.3): an observed person mean carries Nickell/Lüdtke bias
+/// Known limits (docs/REPLICATION-SOURCES.md §4, §5): an observed person mean carries Nickell/Lüdtke bias
 /// with ~16 sessions; a repair is by construction a rise after a low point, so regression to the
 /// mean competes with a repair effect.
 public struct LaggedModel: Sendable {

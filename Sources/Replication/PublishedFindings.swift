@@ -5,10 +5,10 @@ import Ruptures
 /// shows, so that a replicator sees at once what holds.
 ///
 /// The published figures are the paper's, as the public clinical summary relays them (PPRNet
-/// clinical summary by G. Tasca, 3 Dec 2025; research notes 0.1): the full text was not available
+/// clinical summary by G. Tasca, 3 Dec 2025; docs/REPLICATION-SOURCES.md §1): the full text was not available
 /// to us, so only what the summary states is here, and no more precision than it gives:
 /// - 52% of patients reported at least one rupture, and 73% of the therapist-rated series (one
-///   per patient: 73% of 6 therapists is not a whole number; research notes 0.1 [I]) [P];
+///   per patient: 73% of 6 therapists is not a whole number; docs/REPLICATION-SOURCES.md §1 [I]) [P];
 /// - the alliance rose significantly across sessions [V] (the rater is not stated: compared with
 ///   each rater's growth model);
 /// - patient-rated ruptures predicted higher distress at the next session; therapist-rated ones
@@ -16,14 +16,21 @@ import Ruptures
 /// - repairs rated by either patients or therapists predicted lower distress at the next
 ///   session [P].
 ///
-/// How "holds" is judged [I]: a published proportion holds when it lies within this dataset's
-/// Wilson 95% CI; a published effect holds when this dataset's estimate has the same sign and is
-/// significant at α = .05 (two-sided), and a published null effect holds when p >= .05.
-/// Effects are compared with the per-rater lagged models of the chosen criterion.
+/// How consistency is judged [I]: a published proportion is consistent when it lies within this
+/// dataset's Wilson 95% CI; a published effect when this dataset's estimate has the same sign and
+/// is significant at α = .05 (two-sided). A published null effect is "not significant, as
+/// published" when p >= .05 here, which is absence of evidence, not evidence of no effect: it is
+/// also tested for equivalence (`EquivalenceTest`, TOST) within ±0.2 within-patient SDs of
+/// distress, the smallest effect of interest [I: a conventional "small" standardized effect].
+/// Effects are compared with the per-rater lagged models of the chosen criterion, which are
+/// alliance's reconstruction of the paper's models, not the paper's analysis: consistent results
+/// are not a replication of the paper's estimates.
 public struct PublishedFindings: Sendable {
     public static let citation = "Gidhagen, Holmqvist & Falkenström (2025), Psychotherapy Research, doi:10.1080/10503307.2025.2569043"
     public static let source = "Published figures as the PPRNet clinical summary of the paper (Tasca, 3 December 2025) reports them; the paper's full text was not available."
     public static let alpha = 0.05
+    /// The smallest effect of interest of the equivalence test, in within-patient SDs of distress.
+    public static let smallestEffectOfInterest = 0.2
 
     /// What the paper reported for one finding.
     public enum Published: Sendable, Equatable {
@@ -43,9 +50,20 @@ public struct PublishedFindings: Sendable {
         public let proportion: Double?
         public let interval: WilsonInterval?
         public let effect: FixedEffectEstimate?
-        /// Whether the published finding holds here; nil when it cannot be judged (with `unavailable`).
+        /// Whether this dataset is consistent with the published finding (for a null: not
+        /// significant); nil when it cannot be judged (with `unavailable`).
         public let holds: Bool?
         public let unavailable: String?
+        /// For a published null effect: the equivalence test within the smallest effect of interest.
+        public let equivalence: EquivalenceTest?
+
+        /// What the table says: `yes`, `no`, `not significant, as published`, `significant here`,
+        /// `not judged`.
+        public var verdict: String {
+            guard let holds else { return "not judged" }
+            if case .notSignificant = published { return holds ? "not significant, as published" : "no: significant here" }
+            return holds ? "yes" : "no"
+        }
 
         /// `52%`, `positive, p < .05`, `negative, p < .05`, `n.s.`.
         public var publishedText: String {
@@ -57,7 +75,7 @@ public struct PublishedFindings: Sendable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case finding, published, this_dataset, ci_lower, ci_upper, estimate, p, holds, unavailable
+            case finding, published, this_dataset, ci_lower, ci_upper, estimate, p, holds, verdict, equivalence, unavailable
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -70,6 +88,8 @@ public struct PublishedFindings: Sendable {
             try c.encode(effect?.estimate, forKey: .estimate)
             try c.encode(effect?.p, forKey: .p)
             try c.encode(holds, forKey: .holds)
+            try c.encode(verdict, forKey: .verdict)
+            try c.encode(equivalence, forKey: .equivalence)
             try c.encode(unavailable, forKey: .unavailable)
         }
     }
@@ -78,13 +98,13 @@ public struct PublishedFindings: Sendable {
 
     /// Compares the paper's findings with `ruptures` (prevalence), `growth` and the per-rater
     /// `lagged` models of this dataset. Raters missing from the data are listed as not judged.
-    init(ruptures: RuptureReport, growth: [GrowthModel], lagged: [LaggedModel]) {
+    init(ruptures: RuptureReport, growth: [GrowthModel], lagged: [LaggedModel], withinPatientSD: Double?) {
         var out = [Comparison]()
         for (rater, published) in [("patient", 0.52), ("therapist", 0.73)] {
             let finding = "Patients with a \(rater)-rated rupture"
             if let s = ruptures.raters.first(where: { $0.rater == rater }), let p = s.prevalence, let ci = s.prevalenceCI {
                 out.append(Comparison(finding: finding, published: .proportion(published), proportion: p, interval: ci,
-                                      effect: nil, holds: ci.lower <= published && published <= ci.upper, unavailable: nil))
+                                      effect: nil, holds: ci.lower <= published && published <= ci.upper, unavailable: nil, equivalence: nil))
             } else {
                 out.append(Self.notJudged(finding, .proportion(published), "no \(rater)-rated alliance, or no patient judged"))
             }
@@ -93,7 +113,7 @@ public struct PublishedFindings: Sendable {
             let finding = "Alliance growth (\(rater)-rated)"
             let model = growth.first { $0.rater == rater }
             out.append(Self.effect(finding, .significant(direction: 1), model?.slope,
-                                   unavailable: model?.outcome.reason ?? "no \(rater)-rated alliance"))
+                                   unavailable: model?.outcome.reason ?? "no \(rater)-rated alliance", bound: nil))
         }
         let expected: [(LaggedEffect.Event, String, Published)] = [
             (.rupture, "patient", .significant(direction: 1)), (.rupture, "therapist", .notSignificant),
@@ -103,12 +123,14 @@ public struct PublishedFindings: Sendable {
             let finding = "\(rater.prefix(1).uppercased() + rater.dropFirst())-rated \(event.rawValue), distress at t + 1"
             let effect = lagged.first { $0.raters.rawValue == rater && $0.distress == .observed }?.effect(event, rater: rater)
             out.append(Self.effect(finding, published, effect?.estimate,
-                                   unavailable: effect?.unavailable ?? "no \(rater)-rated alliance"))
+                                   unavailable: effect?.unavailable ?? "no \(rater)-rated alliance",
+                                   bound: withinPatientSD.map { Self.smallestEffectOfInterest * $0 }))
         }
         comparisons = out
     }
 
-    private static func effect(_ finding: String, _ published: Published, _ e: FixedEffectEstimate?, unavailable: String) -> Comparison {
+    private static func effect(_ finding: String, _ published: Published, _ e: FixedEffectEstimate?, unavailable: String,
+                               bound: Double?) -> Comparison {
         guard let e else { return notJudged(finding, published, unavailable) }
         let holds: Bool
         switch published {
@@ -116,12 +138,14 @@ public struct PublishedFindings: Sendable {
         case .notSignificant: holds = e.p >= alpha
         case .proportion: holds = false
         }
+        var equivalence: EquivalenceTest? = nil
+        if case .notSignificant = published, let bound { equivalence = EquivalenceTest(e, bound: bound, alpha: alpha) }
         return Comparison(finding: finding, published: published, proportion: nil, interval: nil, effect: e,
-                          holds: holds, unavailable: nil)
+                          holds: holds, unavailable: nil, equivalence: equivalence)
     }
 
     private static func notJudged(_ finding: String, _ published: Published, _ reason: String) -> Comparison {
         Comparison(finding: finding, published: published, proportion: nil, interval: nil, effect: nil,
-                   holds: nil, unavailable: reason)
+                   holds: nil, unavailable: reason, equivalence: nil)
     }
 }

@@ -41,6 +41,11 @@ public struct ReplicationAnalysis: Sendable {
     public let lagged: [LaggedModel]
     public let sensitivity: CriterionSensitivity
     public let published: PublishedFindings
+    /// The rupture and repair effects of every estimator, the multilevel model of step 5 first;
+    /// other estimators (DSEM, ML-SEM) append theirs.
+    public var laggedEstimates: [LaggedEstimates]
+    /// The model variables under the names of the file's columns.
+    public let names: VariableNames
 
     /// The alliance raters of the study, in the order every table shows them.
     public static let raterNames = ["patient", "therapist"]
@@ -63,7 +68,7 @@ public struct ReplicationAnalysis: Sendable {
         progress.step("sample and descriptives by rater (variance models for the ICCs)")
         sample = try PanelDescription(panel: panel)
         let base = try SessionVariables(panel: panel)
-        iccs = panel.ratingColumns.map { RatingIntraclassCorrelations(panel: panel, rating: $0) }
+        iccs = panel.ratingColumns.map { RatingIntraclassCorrelations(panel: panel, rating: $0, therapists: therapists) }
         if let p = panel.column(for: .alliancePatient), let t = panel.column(for: .allianceTherapist) {
             correlation = AllianceCorrelation(patientRated: try panel.values(of: p), therapistRated: try panel.values(of: t), panel: panel)
         } else {
@@ -87,7 +92,10 @@ public struct ReplicationAnalysis: Sendable {
 
         sensitivity = try CriterionSensitivity(panel: panel, raters: raters, analysis: ruptures.sensitivity!,
                                                variables: base, therapists: therapists, progress: progress)
-        published = PublishedFindings(ruptures: ruptures, growth: growth, lagged: lagged)
+        names = VariableNames(panel: panel)
+        laggedEstimates = [LaggedEstimates.multilevel(lagged, sessionsPerPatient: sample.sessionsPerPatient.mean,
+                                                      distress: names["distress"])]
+        published = PublishedFindings(ruptures: ruptures, growth: growth, lagged: lagged, withinPatientSD: variables.withinPatientDistressSD)
     }
 
     /// The lagged model of `raters` (observed distress, chosen criterion).

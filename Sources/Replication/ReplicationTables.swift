@@ -15,7 +15,7 @@ public enum ReplicationTables {
         if let r = a.correlation { tables.append(correlation(r)) }
         tables.append(RuptureTables.summary(a.ruptures))
         if !a.ruptures.agreement.isEmpty { tables.append(RuptureTables.agreement(a.ruptures)) }
-        tables += [growth(a), lagged(a), sensitivity(a), published(a)]
+        tables += [growth(a), laggedByEstimator(a), lagged(a), sensitivity(a), published(a)]
         for k in tables.indices { tables[k].title = "Table \(k + 1). " + untitled(tables[k].title) }
         return tables
     }
@@ -40,28 +40,102 @@ public enum ReplicationTables {
     static func growth(_ a: ReplicationAnalysis) -> Table {
         var t = modelTable(title: "Growth of the alliance over sessions", name: "growth", standardized: false)
         var notes = ["REML estimates (lme4); df by Satterthwaite's method (lmerTest); 95% CIs from the t distribution with those df.",
-                     "Therapists: \(a.therapists.reason)."]
+                     "Therapists: \(a.therapists.reason).",
+                     intercept(a, outcome: "alliance rating", at: "")]
         for model in a.growth {
-            t.appendSection(heading(model.rater))
-            appendModel(model.outcome, to: &t, notes: &notes, label: heading(model.rater), standardized: nil)
+            t.appendSection(heading(model.rater, a))
+            appendModel(model.outcome, to: &t, notes: &notes, label: heading(model.rater, a), names: a.names, standardized: nil)
         }
         t.notes = notes
         return t
     }
 
+    /// What the intercept is: the expected `outcome` at session 0 (the file's session numbers)
+    /// `at` the other terms' zero, for a patient of the reference therapist when therapists
+    /// are fixed effects (R's first level: `factor()` sorts the levels).
+    static func intercept(_ a: ReplicationAnalysis, outcome: String, at: String) -> String {
+        var text = "Intercept: the expected \(outcome) at \(a.names["session"]) = 0\(at)"
+        if a.therapists.kind == .fixedEffects, let reference = referenceTherapist(a) {
+            text += " for a patient of \(a.names["therapist"]) \(reference), the reference level of factor(\(a.names["therapist"])) (the other therapists' differences from it are the dummies, in results.json)"
+        }
+        return text + "."
+    }
+
+    /// The therapist without a dummy in the fits: factor()'s reference level.
+    static func referenceTherapist(_ a: ReplicationAnalysis) -> String? {
+        guard let fit = (a.growth.map(\.outcome) + a.lagged.map(\.outcome)).compactMap(\.fit).first else { return nil }
+        let prefix = "factor(therapist)"
+        let dummies = Set(fit.fixedEffects.map(\.term).filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) })
+        let reference = a.panel.therapistIDs.filter { !dummies.contains($0) }
+        return reference.count == 1 ? reference[0] : nil
+    }
+
+    /// d: b divided by the pooled within-patient SD of distress, said in full (not Cohen's d).
+    static func standardizedNote(_ a: ReplicationAnalysis) -> String? {
+        guard let sd = a.variables.withinPatientDistressSD else { return nil }
+        var text = "d (within) = b / \(CellFormatting.fixed(sd, decimals: 2)), the pooled within-patient SD of \(a.names["distress"]) (the SD of its deviations from each patient's mean): the change in next-session \(a.names["distress"]) in units of its session-to-session variation"
+        if let total = a.sample.ratings.first(where: { $0.role == "distress" })?.overall.standardDeviation {
+            text += "; not Cohen's d, which would divide by the total SD (\(CellFormatting.fixed(total, decimals: 2))) and be \(CellFormatting.fixed(sd / total, decimals: 2)) times as large"
+        }
+        return text + "."
+    }
+
     static func lagged(_ a: ReplicationAnalysis) -> Table {
-        var t = modelTable(title: "Lagged models: distress at the next session (criterion: \(a.criterion.name))", name: "lagged", standardized: true)
-        var notes = ["REML estimates (lme4); df by Satterthwaite's method (lmerTest); 95% CIs from the t distribution with those df.",
-                     "Therapists: \(a.therapists.reason)."]
-        if let sd = a.variables.withinPatientDistressSD {
-            notes.append("d = b / \(CellFormatting.fixed(sd, decimals: 2)), the pooled within-patient SD of distress.")
+        var t = modelTable(title: "Lagged models: \(a.names["distress"]) at the next session, multilevel model with observed centring (criterion: \(a.criterion.name))", name: "lagged", standardized: true)
+        let estimator = a.laggedEstimates[0]
+        var notes = ["Estimator: \(estimator.description) 95% CIs from the t distribution with Satterthwaite's df.",
+                     "Known bias: \(estimator.knownBias ?? "none known.")",
+                     "Therapists: \(a.therapists.reason).",
+                     intercept(a, outcome: "\(a.names["distress"]) at the next session", at: " with no rupture or repair and \(a.names["distress"]) at the patient's mean")]
+        if let d = standardizedNote(a) { notes.append(d) }
+        if let definitions = a.names.definitions(for: a.lagged.compactMap(\.outcome.formula).joined(separator: " "), criterion: a.criterion.name) {
+            notes.append(definitions)
         }
         for model in a.lagged {
-            let label = model.raters == .both ? "Both raters" : heading(model.raters.rawValue)
+            let label = model.raters == .both ? "Both raters" : heading(model.raters.rawValue, a)
             t.appendSection(label)
-            appendModel(model.outcome, to: &t, notes: &notes, label: label, standardized: a.variables.withinPatientDistressSD)
+            appendModel(model.outcome, to: &t, notes: &notes, label: label, names: a.names, standardized: a.variables.withinPatientDistressSD)
         }
         t.notes = notes
+        return t
+    }
+
+    /// The rupture and repair effects of every estimator side by side: a section per effect, a
+    /// row per estimator (`ReplicationAnalysis.laggedEstimates`), each with its interval.
+    static func laggedByEstimator(_ a: ReplicationAnalysis) -> Table {
+        var t = Table(title: "Effects of ruptures and repairs on \(a.names["distress"]) at the next session, by estimator (criterion: \(a.criterion.name))",
+                      name: "lagged-estimators",
+                      columns: [TableColumn("Estimator", alignment: .left), TableColumn("b"), TableColumn("Interval"),
+                                TableColumn("p"), TableColumn("d (within)")])
+        var unavailable = [String]()
+        for rater in ReplicationAnalysis.raterNames {
+            for event in LaggedEffect.Event.allCases {
+                let rows = a.laggedEstimates.map { ($0, $0.effect(event, rater: rater)) }
+                guard rows.contains(where: { $0.1?.estimate != nil }) else {
+                    if let reason = rows.first?.1?.unavailable { unavailable.append("\(heading(rater, a)) \(event.rawValue): \(reason)") }
+                    continue
+                }
+                t.appendSection("\(heading(rater, a)) \(event.rawValue) at t")
+                for (estimates, effect) in rows {
+                    guard let effect, let b = effect.estimate else {
+                        t.append([.text(estimates.name), .empty, .empty, .empty, .empty])
+                        continue
+                    }
+                    t.append([.text(estimates.name), .number(b, decimals: 2),
+                              effect.lower.flatMap { lo in effect.upper.map { .interval(lo, $0, decimals: 2) } } ?? .empty,
+                              effect.p.map { .pValue($0) } ?? .empty, effect.standardized.map { .number($0, decimals: 2) } ?? .empty])
+                }
+            }
+        }
+        var notes = ["Each rater's own model (per-rater models of the lagged-models table); the estimators differ in how they separate a patient's stable level of \(a.names["distress"]) from its change."]
+        for e in a.laggedEstimates {
+            notes.append("\(e.name): \(e.description) Interval: \(e.interval). Known bias: \(e.knownBias ?? "none known.")")
+        }
+        if let d = standardizedNote(a) { notes.append(d) }
+        if a.laggedEstimates.count == 1 {
+            notes.append("Estimators without this bias (latent centring: DSEM; ML-SEM) are not yet part of this report.")
+        }
+        t.notes = notes + unavailable.map { "Not estimated: \($0)." }
         return t
     }
 
@@ -111,8 +185,9 @@ public enum ReplicationTables {
     static func published(_ a: ReplicationAnalysis) -> Table {
         var t = Table(title: "Published findings and this dataset (criterion: \(a.criterion.name))", name: "published",
                       columns: [TableColumn("Finding", alignment: .left), TableColumn("Published", alignment: .left),
-                                TableColumn("This dataset"), TableColumn("95% CI"), TableColumn("p"), TableColumn("Holds", alignment: .left)])
-        var notes = [PublishedFindings.source, "Study: \(PublishedFindings.citation)."]
+                                TableColumn("This dataset"), TableColumn("95% CI"), TableColumn("p"), TableColumn("Consistent here", alignment: .left)])
+        var notes = [PublishedFindings.source, "Study: \(PublishedFindings.citation).",
+                     "This dataset's numbers come from alliance's reconstruction of the paper's models (docs/METHODS.md, \"The replication\"), not from the paper's analysis: a consistent result says the data agree with the published direction under these models, not that the paper's estimates were reproduced."]
         for c in a.published.comparisons {
             var cells: [Cell] = [.text(c.finding), .text(c.publishedText)]
             if let p = c.proportion, let ci = c.interval {
@@ -122,11 +197,15 @@ public enum ReplicationTables {
             } else {
                 cells += [.empty, .empty, .empty]
             }
-            cells.append(.text(c.holds.map { $0 ? "yes" : "no" } ?? "not judged"))
+            cells.append(.text(c.verdict))
             if let reason = c.unavailable { notes.append("\(c.finding): not judged (\(reason)).") }
+            if let q = c.equivalence {
+                let bound = CellFormatting.fixed(q.bound, decimals: 2)
+                notes.append("\(c.finding): equivalence to no effect (TOST within ±\(bound) points, d = ±\(CellFormatting.fixed(PublishedFindings.smallestEffectOfInterest, decimals: 1)) within-patient SDs): \(q.equivalent ? "shown" : "not shown") (p = \(CellFormatting.pValue(q.p)), 90% CI [\(CellFormatting.fixed(q.lower, decimals: 2)), \(CellFormatting.fixed(q.upper, decimals: 2))]).")
+            }
             t.append(cells)
         }
-        notes.append("Holds: a published percentage within this dataset's Wilson 95% CI; a published effect with the same sign and p < .05 here; a published null effect with p >= .05 here. Effects from the per-rater lagged models; growth from each rater's growth model.")
+        notes.append("Consistent here: a published percentage inside this dataset's Wilson 95% CI; a published effect with the same sign and p < .05 here. A published null effect with p >= .05 here is \"not significant, as published\", which is absence of evidence; the equivalence test (two one-sided tests, Lakens 2017) says whether the effect is shown to be smaller than the smallest effect of interest. Effects from the per-rater lagged models; growth from each rater's growth model.")
         t.notes = notes
         return t
     }
@@ -135,16 +214,24 @@ public enum ReplicationTables {
 
     static func heading(_ rater: String) -> String { Rater(name: rater, column: rater).heading }
 
+    /// `Patient-rated (wai_pat)`: the rater and the user's column.
+    static func heading(_ rater: String, _ a: ReplicationAnalysis) -> String {
+        let column = a.names["alliance_\(rater)"]
+        return column == "alliance_\(rater)" || a.panel.column(for: rater == "patient" ? .alliancePatient : .allianceTherapist) == nil
+            ? heading(rater) : "\(heading(rater)) (\(column))"
+    }
+
     static func modelTable(title: String, name: String, standardized: Bool) -> Table {
         var columns = [TableColumn("Parameter", alignment: .left), TableColumn("Estimate"), TableColumn("SE"), TableColumn("df"),
                        TableColumn("t"), TableColumn("p"), TableColumn("95% CI")]
-        if standardized { columns.append(TableColumn("d")) }
+        if standardized { columns.append(TableColumn("d (within)")) }
         return Table(title: title, name: name, columns: columns)
     }
 
     /// The fixed effects of a fit (therapist dummies left out, counted in a note), its variance
     /// components, and a note with N, groups, fit indices and warnings; or a row saying it was not fitted.
-    static func appendModel(_ outcome: ModelOutcome, to t: inout Table, notes: inout [String], label: String, standardized scale: Double?) {
+    static func appendModel(_ outcome: ModelOutcome, to t: inout Table, notes: inout [String], label: String, names: VariableNames,
+                            standardized scale: Double?) {
         let width = t.columns.count
         guard let fit = outcome.fit else {
             t.append([.text("Not fitted")] + Array(repeating: .empty, count: width - 1))
@@ -155,7 +242,7 @@ public enum ReplicationTables {
         for e in fit.fixedEffects {
             if e.term.hasPrefix("factor(therapist)") { dummies += 1; continue }
             let (b, se, ci) = MixedModelTables.estimateCells(e)
-            var cells: [Cell] = [.text(termLabel(e.term) + (fit.isNearBoundary ? " †" : "")), b, se,
+            var cells: [Cell] = [.text(termLabel(e.term, names: names) + (fit.isNearBoundary ? " †" : "")), b, se,
                                  .number(e.degreesOfFreedom, decimals: 1), .number(e.t, decimals: 2), .pValue(e.p), ci]
             if width == 8 {
                 let focal = e.term.hasPrefix("rupture_") || e.term.hasPrefix("repair_")
@@ -164,37 +251,40 @@ public enum ReplicationTables {
             t.append(cells)
         }
         // lme4's names: "(Intercept)" for the intercept, the variable for a slope.
-        func part(_ term: String?) -> String { term == "(Intercept)" ? "intercept" : "\(term ?? "") slope" }
+        func part(_ term: String?) -> String { term == "(Intercept)" ? "intercept" : "\(names[term ?? ""]) slope" }
         for c in fit.varianceComponents {
             let name: String
+            let group = names.formula(c.group)
             if c.group == "Residual" { name = "Var(residual)" }
-            else if let v2 = c.var2 { name = "Cor(\(c.group) \(part(c.var1)), \(part(v2)))" }
-            else { name = "Var(\(c.group) \(part(c.var1)))" }
+            else if let v2 = c.var2 { name = "Cor(\(group) \(part(c.var1)), \(part(v2)))" }
+            else { name = "Var(\(group) \(part(c.var1)))" }
             let value: Cell = c.var2 == nil ? .number(c.variance, decimals: 3) : c.standardDeviationOrCorrelation.map { .bounded($0, decimals: 2) } ?? .empty
             t.append([.text(name), value] + Array(repeating: .empty, count: width - 2))
         }
-        var note = "\(label): \(fit.formula); N = \(fit.observationCount) sessions (\(fit.groups.map { "\($0.levels) \($0.name)s" }.joined(separator: ", "))); REML criterion = \(CellFormatting.fixed(fit.objective, decimals: 1)), AIC = \(CellFormatting.fixed(fit.aic, decimals: 1)), BIC = \(CellFormatting.fixed(fit.bic, decimals: 1))"
-        if dummies > 0 { note += "; \(dummies) therapist dummies not shown (results.json has them)" }
+        var note = "\(label): \(names.formula(fit.formula)); N = \(fit.observationCount) sessions (\(fit.groups.map { "\(names.formula($0.name)): \($0.levels)" }.joined(separator: ", "))); REML criterion = \(CellFormatting.fixed(fit.objective, decimals: 1)), AIC = \(CellFormatting.fixed(fit.aic, decimals: 1)), BIC = \(CellFormatting.fixed(fit.bic, decimals: 1))"
+        if dummies > 0 { note += "; \(dummies) dummies of factor(\(names["therapist"])) not shown (results.json has them)" }
         if fit.singular { note += "; singular fit (a variance estimated as zero)" }
         for w in fit.warnings { note += "; warning: \(w)" }
         if fit.isNearBoundary { note += "; † marks its estimates, whose df and p are unstable" }
         notes.append(note + ".")
     }
 
-    /// Readable names of the model terms.
-    static func termLabel(_ term: String) -> String {
+    static func capitalized(_ s: String) -> String { s.prefix(1).uppercased() + s.dropFirst() }
+
+    /// Readable names of the model terms, with the file's column names.
+    static func termLabel(_ term: String, names: VariableNames) -> String {
         switch term {
         case "(Intercept)": return "Intercept"
-        case "session": return "Session"
-        case "distress_within": return "Distress at t (within-patient)"
-        case "distress_detrended": return "Distress at t (detrended)"
+        case "session": return names["session"] == "session" ? "Session" : "Session (\(names["session"]))"
+        case "distress_within": return "\(capitalized(names["distress"])) at t (within-patient)"
+        case "distress_detrended": return "\(capitalized(names["distress"])) at t (detrended)"
         default:
             for event in LaggedEffect.Event.allCases {
                 for rater in ReplicationAnalysis.raterNames where term == "\(event.rawValue)_\(rater)" {
                     return "\(event == .rupture ? "Rupture" : "Repair") at t (\(rater)-rated)"
                 }
             }
-            return term
+            return names.formula(term)
         }
     }
 }

@@ -13,8 +13,8 @@ import Tabular
 ///   therapists the standard errors of three-level models were biased, and two-level models did
 ///   as well or better);
 /// - **fixed effects**: one dummy per therapist but the first, `factor(therapist)`, which absorbs
-///   every between-therapist difference in level without estimating a variance (research notes
-///   2.3: "entered as fixed dummies" is the plausible choice for the study's 6 therapists);
+///   every between-therapist difference in level without estimating a variance (docs/REPLICATION-SOURCES.md
+///   §5: fixed dummies are the plausible choice for the study's 6 therapists);
 /// - **not modelled**: no therapist column, or a single therapist.
 ///
 /// With `auto` (the default) a random intercept needs at least `randomInterceptMinimum` = 10

@@ -4,7 +4,8 @@ public enum TableFormat: String, CaseIterable, Sendable {
     case text
     /// A GitHub-flavoured Markdown pipe table.
     case markdown
-    /// A LaTeX table with booktabs rules, APA style (caption above, notes below).
+    /// A LaTeX table with booktabs rules, APA style (caption above, notes below); see
+    /// `LaTeXTableRenderer` and, for a whole document, `LaTeXDocument`.
     case latex
     /// Comma-separated values with full-precision numbers, one header row.
     case csv
@@ -91,99 +92,6 @@ struct MarkdownTableRenderer {
             lines.append("")
             lines.append("*Note.* " + table.notes.map(escape).joined(separator: " "))
         }
-        return lines.joined(separator: "\n") + "\n"
-    }
-}
-
-/// LaTeX: booktabs rules, caption and label above (APA), `\textit{Note.}` below. Needs
-/// `\usepackage{booktabs}` and `\usepackage{graphicx}` in the preamble. LaTeX numbers tables
-/// itself, so a "Table 3." at the start of the title is left out of the caption. A table wider
-/// than the text is shrunk to the text width (graphicx's `\resizebox` with the natural width
-/// `\width` when it fits, so tables that fit keep their size).
-struct LaTeXTableRenderer {
-    let table: Table
-
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for ch in s {
-            switch ch {
-            case "\\": out += "\\textbackslash{}"
-            case "&", "%", "$", "#", "_", "{", "}": out += "\\" + String(ch)
-            case "~": out += "\\textasciitilde{}"
-            case "^": out += "\\textasciicircum{}"
-            case "<": out += "$<$"
-            case ">": out += "$>$"
-            // Symbols pdfLaTeX's UTF-8 input does not know outside math mode.
-            case "κ": out += "$\\kappa$"
-            case "χ": out += "$\\chi$"
-            case "≥": out += "$\\geq$"
-            case "≤": out += "$\\leq$"
-            case "→": out += "$\\rightarrow$"
-            case "×": out += "$\\times$"
-            case "±": out += "$\\pm$"
-            case "−": out += "$-$"
-            default: out.append(ch)
-            }
-        }
-        return out
-    }
-
-    /// Display text with a typographic minus for negative numbers.
-    private func cellText(_ cell: Cell) -> String {
-        let s = Self.escape(CellFormatting.display(cell))
-        switch cell {
-        case .number, .bounded, .percent, .interval, .integer, .countAndPercent, .range:
-            return s.replacingOccurrences(of: "-", with: "$-$")
-        default:
-            return s
-        }
-    }
-
-    /// The title without a leading "Table 3." or "Table 3:" (LaTeX adds its own number).
-    static func captionText(_ title: String) -> String {
-        guard title.hasPrefix("Table ") else { return title }
-        let rest = title.dropFirst(6)
-        let digits = rest.prefix { $0.isNumber }
-        guard !digits.isEmpty, let mark = rest.dropFirst(digits.count).first, mark == "." || mark == ":" else { return title }
-        return String(rest.dropFirst(digits.count + 1).drop { $0 == " " })
-    }
-
-    func render() -> String {
-        let spec = table.columns.map { column -> String in
-            switch column.alignment {
-            case .left: return "l"
-            case .right: return "r"
-            case .center: return "c"
-            }
-        }.joined()
-        var lines = [
-            "\\begin{table}[htbp]",
-            "\\centering",
-            "\\caption{\(Self.escape(Self.captionText(table.title)))}",
-            "\\label{tab:\(table.name)}",
-            "\\resizebox{\\ifdim\\width>\\linewidth\\linewidth\\else\\width\\fi}{!}{%",
-            "\\begin{tabular}{\(spec)}",
-            "\\toprule",
-            table.columns.map { Self.escape($0.header) }.joined(separator: " & ") + " \\\\",
-            "\\midrule",
-        ]
-        for row in table.rows {
-            switch row {
-            case .cells(let cells):
-                lines.append(cells.map(cellText).joined(separator: " & ") + " \\\\")
-            case .section(let heading):
-                lines.append("\\multicolumn{\(table.columns.count)}{l}{\\textit{\(Self.escape(heading))}} \\\\")
-            }
-        }
-        lines.append("\\bottomrule")
-        lines.append("\\end{tabular}}")
-        if !table.notes.isEmpty {
-            lines.append("")
-            lines.append("\\vspace{1ex}")
-            lines.append("\\begin{minipage}{\\linewidth}\\small\\textit{Note.} "
-                         + table.notes.map(Self.escape).joined(separator: " ") + "\\end{minipage}")
-        }
-        lines.append("\\end{table}")
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -1,6 +1,6 @@
 import SessionData
 
-/// The per-rater summary a paper reports (Table 3 of the research notes): how many patients had
+/// The per-rater summary a paper reports (docs/REPLICATION-SOURCES.md §6): how many patients had
 /// a rupture, with a Wilson 95% CI, how many ruptures and repairs, ruptures per patient, when the
 /// first rupture came, how deep they were, and how many sessions sat at the scale's ceiling.
 ///

@@ -123,7 +123,7 @@ import Testing
             (["describe", "d.csv", "--codebook", "book"], "book: is a folder, not a file"),
             (["describe", "book.csv"], "book.csv: no such file"),
             (["power", "--preset", "default", "--seed", "1", "--reps", "2", "--out", "p.xyz"],
-             "--out: unknown file type for 'p.xyz' (use .txt, .md, .tex, .csv or .json, or give --format) (see 'alliance --help')"),
+             "--out: unknown file type for 'p.xyz' (use .txt, .md, .tex, .csv, .json or .html, or give --format) (see 'alliance --help')"),
             (["ruptures", "d.csv", "--threshold", "0x10"], "The value '0x10' is invalid for '--threshold <threshold>' (see 'alliance --help')"),
             (["ruptures", "d.csv", "--threshold", "nan"], "The value 'nan' is invalid for '--threshold <threshold>' (see 'alliance --help')"),
             (["ruptures", "d.csv", "--annotate", "d.csv"], "d.csv: cannot write: is the input file d.csv; alliance never writes over its input (choose another name)"),

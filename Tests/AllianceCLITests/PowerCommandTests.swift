@@ -82,13 +82,21 @@ import Testing
         #expect(!exists(dir, "full.md.checkpoint") && !exists(dir, "shard-1.csv.checkpoint"))
         let summary = String(decoding: try read(dir, "full.md"), as: UTF8.self)
         #expect(summary.contains("Simulated data, not real patients: 6 replications per cell, seed 42"))
-        #expect(summary.contains("Cell 2: patients = 24"))
+        #expect(summary.contains("Cell 2: Patients = 24"))
+        // The table says what it simulated and flags the rows whose CIs miss the truth.
+        #expect(summary.contains("Design simulated (the grid factors below vary by cell):") && summary.contains("in points of the distress scale"))
+        #expect(summary.contains("rows: the 95% CI covered the true effect in less than 90% or more than 98%"))
         #expect(String(decoding: try read(dir, "full.svg"), as: UTF8.self).hasPrefix("<?xml"))
         // JSON and CSV of the same study.
         #expect(try CommandRunner.run(common + ["--out", "full.json"], in: dir).status == 0)
         let json = try JSONSerialization.jsonObject(with: try read(dir, "full.json")) as? [String: Any]
         #expect(json?["simulated"] as? Bool == true)
         #expect((json?["results"] as? [Any])?.count == 2 * 2 * 3 * 2)
+        // The flagged rows are those whose coverage (in the JSON) is outside 90-98%, each marked † in the table.
+        let coverages = (json?["results"] as? [[String: Any]] ?? []).compactMap { ($0["coverage"] as? [String: Any])?["value"] as? Double }
+        let outside = coverages.filter { $0 < 0.9 || $0 > 0.98 }.count
+        #expect(summary.contains("† \(outside) of 24 rows"), "\(outside)")
+        #expect(summary.components(separatedBy: " †").count - 1 == outside + 1)   // the rows and the note
     }
 
     @Test func mergeRefusesShardsThatDoNotBelongTogether() throws {

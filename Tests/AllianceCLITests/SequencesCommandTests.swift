@@ -195,7 +195,7 @@ import Tabular
         #expect(out.status == 0)
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("results").path).sorted()
         #expect(names == ["coded-sessions.csv", "codes.csv", "episodes.csv", "moves-by-resolution.csv", "observer-sessions.csv",
-                          "sequences.json", "stage-model-fit.csv", "stage-model.csv", "stage-sequences.csv", "transitional-probabilities.csv",
+                          "report.html", "sequences.json", "stage-model-fit.csv", "stage-model.csv", "stage-sequences.csv", "transitional-probabilities.csv",
                           "transitions-by-session.csv", "transitions.csv", "transitions.svg"])
         let svg = try String(contentsOf: dir.appendingPathComponent("results/transitions.svg"), encoding: .utf8)
         #expect(svg.hasPrefix("<?xml") && svg.contains(">withdrawal</text>"))

@@ -152,10 +152,20 @@ import Testing
         #expect(close(c.within!, r(dp, dt), 1e-12))
     }
 
-    @Test func iccsAreThoseOfTheEmptyThreeLevelModels() throws {
+    @Test func iccsAreThoseOfTheEmptyModelsUnderTheTherapistRule() throws {
         let panel = Self.analysis.panel
+        // replicate: 6 therapists are fixed effects, in the ICC models as in the others.
+        #expect(Self.analysis.therapists.kind == .fixedEffects)
         for icc in Self.analysis.iccs {
-            let fit = try LinearMixedModel(formula: "\(icc.rating) ~ 1 + (1 | therapist/patient)", data: panel.table).fit(satterthwaite: false)
+            let fit = try LinearMixedModel(formula: "\(icc.rating) ~ 1 + factor(therapist) + (1 | patient)", data: panel.table).fit(satterthwaite: false)
+            let variances = Dictionary(fit.varianceComponents.map { ($0.group, $0.variance) }, uniquingKeysWith: { a, _ in a })
+            #expect(close(icc.patient!, variances["patient"]! / (variances["patient"]! + variances["Residual"]!), 1e-9))
+            #expect(icc.therapist == nil)
+        }
+        // describe (no rule): the empty three-level model.
+        for rating in panel.ratingColumns {
+            let icc = RatingIntraclassCorrelations(panel: panel, rating: rating)
+            let fit = try LinearMixedModel(formula: "\(rating) ~ 1 + (1 | therapist/patient)", data: panel.table).fit(satterthwaite: false)
             let variances = Dictionary(fit.varianceComponents.map { ($0.group, $0.variance) }, uniquingKeysWith: { a, _ in a })
             let total = variances.values.reduce(0, +)
             #expect(close(icc.patient!, variances["patient:therapist"]! / total, 1e-9))

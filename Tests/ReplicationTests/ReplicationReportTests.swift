@@ -30,7 +30,7 @@ import FoundationXML
 
     @Test func tablesAreNumberedInOrderAndNamedForTheirFiles() {
         #expect(Self.report.tables.map(\.name) == ["sample", "ratings", "icc", "alliance-correlation", "ruptures", "rupture-agreement",
-                                                   "growth", "lagged", "sensitivity", "published"])
+                                                   "growth", "lagged-estimators", "lagged", "sensitivity", "published"])
         for (k, t) in Self.report.tables.enumerated() { #expect(t.title.hasPrefix("Table \(k + 1). ")) }
         #expect(ReplicationTables.untitled("Table 12. Ruptures") == "Ruptures" && ReplicationTables.untitled("Tables") == "Tables")
     }
@@ -47,7 +47,7 @@ import FoundationXML
         #expect(Double(row[9]) == rupture.estimate / Self.analysis.variables.withinPatientDistressSD!)
         // Therapist dummies are left out of the table (and counted in a note).
         #expect(!rows.contains { $0[1].contains("therapist)") })
-        #expect(table("lagged").notes.contains { $0.contains("5 therapist dummies not shown") })
+        #expect(table("lagged").notes.contains { $0.contains("5 dummies of factor(therapist) not shown") })
     }
 
     @Test func sensitivityTableHasEveryCriterionPerRater() throws {
@@ -71,10 +71,14 @@ import FoundationXML
         for step in ReplicationReport.steps { #expect(text.contains(step.title + "\n" + String(repeating: "=", count: step.title.count))) }
         #expect(text.contains("Data: fixture.csv\nSYNTHETIC DATA: a test."))
         #expect(text.contains("Therapists: therapist fixed effects (dummies): 6 therapists are too few"))
-        let markdown = Self.report.rendered(as: .markdown)
+        let markdown = Self.report.rendered(as: .markdown, figuresIn: "")
         #expect(markdown.contains("## 7. Published vs this dataset") && markdown.contains("![patient-series.svg](patient-series.svg)"))
+        // Printed without --out, the Markdown names the figures but links none (they were not written).
+        let printed = Self.report.rendered(as: .markdown)
+        #expect(!printed.contains("](") && printed.contains("Not written: alliance-by-session.svg"))
+        #expect(Self.report.rendered(as: .markdown, figuresIn: "results").contains("![patient-series.svg](results/patient-series.svg)"))
         let latex = Self.report.rendered(as: .latex)
-        #expect(latex.components(separatedBy: "\\begin{table}").count - 1 == Self.report.tables.count)
+        #expect(latex.components(separatedBy: "\\caption{").count - 1 == Self.report.tables.count)
         #expect(!latex.contains("κ") && latex.contains("$\\kappa$"))
     }
 
@@ -130,7 +134,7 @@ import FoundationXML
     @Test func outputFolderIsWrittenWholeOrNotAtAll() throws {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("alliance-out-\(UUID())")
         defer { try? FileManager.default.removeItem(at: base) }
-        let files = try Self.report.files()
+        let files = try Self.report.files(provenance: ReportProvenance(dataFile: "fixture.csv", dataSHA256: "00", commandLine: "alliance replicate fixture.csv", version: "alliance test", date: "2026-12-01T00:00:00Z"))
         let folder = base.appendingPathComponent("results")
         try OutputFolder.write(files, to: folder.path)
         let written = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()

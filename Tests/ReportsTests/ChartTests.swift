@@ -16,14 +16,17 @@ import FoundationXML
         let text = plot.svg().rendered
         #expect(XMLParser(data: Data(text.utf8)).parse())
         // x domain [-2, 1.5] (the CIs and 0; already on pretty ticks of 0.5) over 210 px from the
-        // label column (8 + 6.4 x 2 characters = 20.8 px): b = 1 at 20.8 + 3/3.5 x 210 = 200.8;
-        // rows of 30 px from y = 78, one series in the middle of its row: y = 93 and 123.
-        #expect(text.contains("<circle cx=\"200.8\" cy=\"93\" r=\"3.2\" fill=\"#111111\"/>"))
-        #expect(text.contains("<circle cx=\"80.8\" cy=\"123\" r=\"3.2\" fill=\"#111111\"/>"))
-        // The CI of the first estimate, 0.5 to 1.5: 170.8 to 230.8.
-        #expect(text.contains("<line x1=\"170.8\" y1=\"93\" x2=\"230.8\" y2=\"93\""))
-        // The zero line at 20.8 + 2/3.5 x 210 = 140.8, dashed.
-        #expect(text.contains("<line x1=\"140.8\" y1=\"78\" x2=\"140.8\" y2=\"138\" stroke=\"#777777\" stroke-width=\"1\" stroke-dasharray=\"4 3\"/>"))
+        // label column (14 px + the widest label, "bb" at 11 px); the legend row (19 px) and 26 px
+        // under the title band (44 px) put the rows of 30 px from y = 89, one series in the middle
+        // of its row: y = 104 and 134.
+        let left = 14 + TextMetrics.width("bb", size: 11)
+        func x(_ b: Double) -> String { SVGDocument.number(left + (b + 2) / 3.5 * 210) }
+        #expect(text.contains("<circle cx=\"\(x(1))\" cy=\"104\" r=\"3.2\" fill=\"#111111\"/>"))
+        #expect(text.contains("<circle cx=\"\(x(-1))\" cy=\"134\" r=\"3.2\" fill=\"#111111\"/>"))
+        // The CI of the first estimate, 0.5 to 1.5.
+        #expect(text.contains("<line x1=\"\(x(0.5))\" y1=\"104\" x2=\"\(x(1.5))\" y2=\"104\""))
+        // The zero line, dashed, over both rows (89 to 149).
+        #expect(text.contains("<line x1=\"\(x(0))\" y1=\"89\" x2=\"\(x(0))\" y2=\"149\" stroke=\"#777777\" stroke-width=\"1\" stroke-dasharray=\"4 3\"/>"))
     }
 
     @Test func smallMultiplesBreakLinesAtMissingValuesAndMarkEvents() {
@@ -43,11 +46,21 @@ import FoundationXML
         // One triangle for the event, one for the legend.
         #expect(text.components(separatedBy: "<polygon").count - 1 == 2)
         #expect(text.contains(">P1</text>") && text.contains(">P2</text>") && text.contains(">Rupture</text>"))
-        // y = 6 on the 1-7 scale sits 5/6 of the panel height (78 px) above its bottom (66 + 78).
-        #expect(text.contains("points=\"\(SVGDocument.number(58 + 120 * 2 / 3)),\(SVGDocument.number(144 - 78 * 5 / 6))"))
+        // The 1-7 scale with 7% of its range (0.42) added at each end, so ratings at 1 and 7 are
+        // inside the frame: y = 6 sits (6 - 0.58) / 6.84 of the panel height (84 px) above its
+        // bottom. The panels start under the title (one line), the legend row (19 px) and the
+        // panel titles: 36 + 19 + 12 + 10 + 4 = 81; x = 3 of 1...4 is 2/3 of 124 px from 62.
+        #expect(text.contains("points=\"\(SVGDocument.number(62 + 124 * 2 / 3)),\(SVGDocument.number(81 + 84 - 84 * (6 - 0.58) / 6.84))"))
+        // A ceiling: a dashed line at 7 in each panel, and ratings at 7 ringed.
+        var ceiling = chart
+        ceiling.ceiling = 7
+        ceiling.panels[0].lines[0].points.append((5, 7))
+        let ringed = ceiling.svg().rendered
+        #expect(ringed.components(separatedBy: "fill=\"none\" stroke=\"#0072B2\" stroke-width=\"0.8\"").count - 1 == 1)
+        #expect(ringed.contains(">Scale maximum (7); ringed: ratings at it</text>"))
     }
 
     @Test func latexEscapesSymbolsOutsideMathMode() {
-        #expect(LaTeXTableRenderer.escape("κ ≥ .40, χ² → p") == "$\\kappa$ $\\geq$ .40, $\\chi$² $\\rightarrow$ p")
+        #expect(LaTeXTableRenderer.escape("κ ≥ .40, χ² → p") == "$\\kappa$ $\\geq$ .40, $\\chi$$^{2}$ $\\rightarrow$ \\textit{p}")
     }
 }

@@ -47,5 +47,25 @@ import FoundationXML
         #expect(text.contains(">Patient</text>") && text.contains(">Therapist</text>") && text.contains(">midpoint</text>"))
         // y axis 1..7 spans the plot's height: the point (1, 4.6) sits at 3.6/6 of it from the bottom.
         #expect(text.contains("stroke-dasharray=\"6 4\""))
+        // The band is drawn inside a clip path of the plot area, so a band beyond the y range
+        // (a CI above the scale's top) cannot reach the title.
+        let clip = try #require(text.firstMatch(of: /<clipPath id="(clip\d+)"><rect x="70" y="44" width="546" height="280"\/><\/clipPath>\n<g clip-path="url\(#(clip\d+)\)">\n<polygon/))
+        #expect(clip.1 == clip.2)
+        // The legend sits under the plot, inside the figure.
+        #expect(chart.height == 44 + 280 + 62 + 19 + 4 + 8)
+    }
+
+    @Test func negativeTickLabelsHaveTrueMinusSigns() {
+        #expect(LinearScale.label(-2, step: 1) == "\u{2212}2" && LinearScale.label(-0.0001, step: 0.5) == "0.0")
+        #expect(LinearScale.label(-0.5, step: 0.5) == "\u{2212}0.5" && LinearScale.label(3, step: 1) == "3")
+    }
+
+    @Test func legendsWrapToTheirWidth() {
+        let legend = Legend(title: "Estimator:", entries: (1...6).map { .init(name: "a rather long estimator name \($0)", color: "#000000") })
+        // Each entry is 26 + 6 px of sample and gap and about 150 px of text: after the title (about
+        // 66 px) three fit in a row of 640 px; in 200 px the title stands alone and each entry takes a row.
+        #expect(legend.height(width: 640) == 2 * 19 && legend.height(width: 200) == 7 * 19)
+        // Helvetica's widths: M and m 0.833 em; a 0.556 em, space 0.278 em.
+        #expect(TextMetrics.width("Mm", size: 10) == 16.66 && TextMetrics.lines("aa bb cc", width: 26, size: 10) == ["aa bb", "cc"])
     }
 }

@@ -48,13 +48,13 @@ import Testing
     @Test func latexUsesBooktabsAndEscapes() {
         let tex = table.rendered(as: .latex)
         #expect(tex.contains("\\toprule") && tex.contains("\\midrule") && tex.contains("\\bottomrule"))
-        #expect(tex.contains("Term & b & p & 95\\% CI \\\\"))
-        #expect(tex.contains("rupture\\_t & 1.23 & $<$ .001 & [$-$0.50, 2.25] \\\\"))
-        #expect(tex.contains("\\multicolumn{4}{l}{\\textit{Patient-rated}}"))
+        #expect(tex.contains("Term & \\textit{b} & \\textit{p} & 95\\% CI \\\\"))
+        #expect(tex.contains("rupture\\_t & 1.23 & \\textless{} .001 & [$-$0.50, 2.25] \\\\"))
+        #expect(tex.contains("\\multicolumn{4}{@{}l}{\\textit{Patient-rated}}"))
         #expect(tex.contains("\\label{tab:fixed}"))
     }
 
-    @Test func latexLeavesNumberingToLaTeXAndShrinksWideTables() {
+    @Test func latexLeavesNumberingToLaTeX() {
         // LaTeX writes "Table 3:" itself; the title's own "Table 3." would print twice.
         #expect(LaTeXTableRenderer.captionText("Table 3. Ruptures by rater") == "Ruptures by rater")
         #expect(LaTeXTableRenderer.captionText("Table 12: Sensitivity") == "Sensitivity")
@@ -63,10 +63,7 @@ import Testing
         var t = table
         t.title = "Table 3. Fixed effects"
         let tex = t.rendered(as: .latex)
-        #expect(tex.contains("\\caption{Fixed effects}"))
-        // Shrunk to the text width only when wider than it (graphicx's natural \width otherwise).
-        #expect(tex.contains("\\resizebox{\\ifdim\\width>\\linewidth\\linewidth\\else\\width\\fi}{!}{%\n\\begin{tabular}{lrrr}"))
-        #expect(tex.contains("\\end{tabular}}"))
+        #expect(tex.contains("\\caption{Fixed effects}") && tex.contains("\\begin{tabular}{@{}lrrr@{}}"))
     }
 
     @Test func csvKeepsFullPrecisionAndSplitsIntervals() {
@@ -131,5 +128,38 @@ import Testing
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "second")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("sub").path) == ["out.txt"])
         try? FileManager.default.removeItem(at: dir)
+    }
+}
+
+/// The LaTeX of a table as APA sets it, checked character by character (the compiled result is
+/// checked by pdflatex in AllianceCLITests/LaTeXCompileTests).
+@Suite struct LaTeXTypesettingTests {
+    @Test func statisticalSymbolsAreItalicWholeWordsOnly() {
+        #expect(StatisticalSymbols.runs("p < .05, SD = 1, rupture_p, p(x), e.g. d") ==
+                [.symbol("p"), .plain(" < .05, "), .symbol("SD"), .plain(" = 1, rupture_p, p(x), e.g. "), .symbol("d")])
+        #expect(LaTeXTableRenderer.escape("Patients with >= 1 rupture, n") == "Patients with $\\geq$ 1 rupture, \\textit{n}")
+        // Initials are not symbols; a symbol at the end of a sentence is.
+        #expect(StatisticalSymbols.runs("Falkenström, F. (2024), M = 2; the effect d.") ==
+                [.plain("Falkenström, F. (2024), "), .symbol("M"), .plain(" = 2; the effect "), .symbol("d"), .plain(".")])
+    }
+
+    @Test func signsDashesAndBarsPrintAsWritten() {
+        // A hyphen before a number is a minus; `--scale` keeps two hyphens; `|` is a bar in any encoding.
+        #expect(LaTeXTableRenderer.escape("-0.25 [-1.2, 3-4]") == "$-$0.25 [$-$1.2, 3-4]")
+        #expect(LaTeXTableRenderer.escape("--scale") == "-{}-scale")
+        #expect(LaTeXTableRenderer.escape("(1 | patient) <= x") == "(1 \\textbar{} patient) $\\leq$ x")
+        #expect(LaTeXTableRenderer.escape("κ = .5, −2 ≈ ρ²") == "$\\kappa$ = .5, $-$2 $\\approx$ $\\rho$$^{2}$")
+    }
+
+    @Test func tablesAreNeverScaledAndWideOnesTurnToLandscape() {
+        var narrow = Table(title: "Table 1. Narrow", name: "narrow", columns: [TableColumn("Term", alignment: .left), TableColumn("b")])
+        narrow.append([.text("  95% CI"), .number(-1.5, decimals: 2)])
+        let tex = narrow.rendered(as: .latex)
+        #expect(!tex.contains("resizebox") && !tex.contains("landscape") && tex.contains("\\caption{Narrow}"))
+        #expect(tex.contains("\\quad 95\\% CI & $-$1.50 \\\\"))
+        let wide = Table(title: "Wide", name: "wide", columns: (1...14).map { TableColumn("Column \($0)") })
+        #expect(wide.rendered(as: .latex).contains("\\begin{landscape}"))
+        let document = [narrow, wide].rendered(as: .latex, labelPrefix: "fit", comment: "test")
+        #expect(document.hasPrefix("% test\n") && document.contains("\\label{tab:fit-narrow}") && document.hasSuffix("\\end{document}\n"))
     }
 }

@@ -54,25 +54,28 @@ public struct CoefficientPlot: Sendable {
         self.panels = panels
     }
 
+    /// Space between panels: room for the tick labels at the panels' edges.
+    public var panelGap = 32.0
+
     public func svg(description: String? = nil) -> SVGDocument {
-        let labelWidth = 8 + 6.4 * Double(rows.map(\.count).max() ?? 4)
-        let (top, gap) = (78.0, 18.0)
-        let plotHeight = rowHeight * Double(max(rows.count, 1))
+        let labelWidth = 14 + (rows.map { TextMetrics.width($0, size: 11) }.max() ?? 30)
+        let gap = panelGap
         let width = labelWidth + Double(panels.count) * (panelWidth + gap) + 12
+        // The legend: one entry per series name (the same in every panel), wrapped under the title.
+        var names = [String]()
+        var entries = [Legend.Entry]()
+        for s in panels.flatMap(\.series) where !names.contains(s.name) {
+            names.append(s.name)
+            entries.append(.init(name: s.name, color: s.color, marker: .circle))
+        }
+        let legend = Legend(entries: entries)
+        let legendHeight = legend.height(width: width - labelWidth - 12)
+        let top = 44 + legendHeight + 26
+        let plotHeight = rowHeight * Double(max(rows.count, 1))
         let height = top + plotHeight + 56
         var svg = SVGDocument(width: width, height: height, title: title, description: description)
         svg.text(title, at: (width / 2, 22), size: 15, anchor: .middle, bold: true)
-
-        // Legend: one entry per series name (the same in every panel).
-        var x = labelWidth
-        var seen = [String]()
-        for s in panels.flatMap(\.series) where !seen.contains(s.name) {
-            seen.append(s.name)
-            svg.line(from: (x, 44), to: (x + 16, 44), stroke: .init(s.color, width: 2))
-            svg.circle(center: (x + 8, 44), radius: 3.2, fill: s.color)
-            svg.text(s.name, at: (x + 22, 48), size: 11)
-            x += 40 + Double(s.name.count) * 6.2
-        }
+        legend.draw(into: &svg, at: (labelWidth, 34), width: width - labelWidth - 12)
 
         let values = panels.flatMap { $0.series.flatMap { $0.estimates.compactMap { $0 }.flatMap { [$0.lower, $0.upper] } } }.filter(\.isFinite)
         let xDomain = (min(0, values.min() ?? -1), max(0, values.max() ?? 1))

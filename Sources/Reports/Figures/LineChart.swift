@@ -1,5 +1,7 @@
 /// Lines over a common x axis, each optionally with a shaded band (a confidence interval) and
-/// point markers, with a legend: mean alliance by session with 95% bands, power curves.
+/// point markers: mean alliance by session with 95% bands, power curves. Bands are clipped to
+/// the plot area. The legend (one entry per series, or the legends given) sits under the x
+/// axis, wrapped to the chart's width, and the chart grows to hold it.
 public struct LineChart: Sendable {
     public struct Series: Sendable {
         public var name: String
@@ -8,17 +10,22 @@ public struct LineChart: Sendable {
         public var band: [(lower: Double, upper: Double)]?
         public var color: String?
         public var dashed = false
+        /// A dash pattern of its own ("2 3"); overrides `dashed`.
+        public var dash: String?
         public var markers = true
 
         public init(name: String, points: [(x: Double, y: Double)], band: [(lower: Double, upper: Double)]? = nil,
-                    color: String? = nil, dashed: Bool = false, markers: Bool = true) {
+                    color: String? = nil, dashed: Bool = false, dash: String? = nil, markers: Bool = true) {
             self.name = name
             self.points = points
             self.band = band
             self.color = color
             self.dashed = dashed
+            self.dash = dash
             self.markers = markers
         }
+
+        var dashPattern: String? { dash ?? (dashed ? "6 4" : nil) }
     }
 
     public var title: String
@@ -27,10 +34,16 @@ public struct LineChart: Sendable {
     public var series: [Series]
     /// Fixed y range (e.g. 0...1 for power, the scale's range for ratings); nil fits the data.
     public var yDomain: (Double, Double)?
+    /// y values at which to draw ticks (nil: pretty ticks of the range).
+    public var yTicks: [Double]?
     /// Horizontal reference lines (e.g. power .80, coverage .95), with labels.
     public var referenceLines: [(y: Double, label: String)] = []
     public var width: Double = 640
-    public var height: Double = 420
+    /// The height of the plot area.
+    public var plotHeight: Double = 280
+    public var bandOpacity = 0.18
+    /// The legends under the plot; nil: one entry per series; empty: none.
+    public var legends: [Legend]?
 
     public init(title: String, xTitle: String, yTitle: String, series: [Series], yDomain: (Double, Double)? = nil) {
         self.title = title
@@ -38,6 +51,22 @@ public struct LineChart: Sendable {
         self.yTitle = yTitle
         self.series = series
         self.yDomain = yDomain
+    }
+
+    static let (top, left, right, axisSpace) = (44.0, 70.0, 24.0, 62.0)
+
+    var shownLegends: [Legend] {
+        legends ?? [Legend(entries: series.enumerated().map { (k, s) in
+            Legend.Entry(name: s.name, color: s.color ?? Palette.color(k), dash: s.dashPattern)
+        })]
+    }
+
+    var legendWidth: Double { width - 24 }
+
+    /// The chart's height: title, plot, axis, legends.
+    public var height: Double {
+        let legendHeight = shownLegends.reduce(0) { $0 + $1.height(width: legendWidth) + ($1.entries.isEmpty ? 0 : 4) }
+        return Self.top + plotHeight + Self.axisSpace + legendHeight + 8
     }
 
     public func svg(description: String? = nil) -> SVGDocument {
@@ -55,11 +84,22 @@ public struct LineChart: Sendable {
         let finiteX = xs.filter(\.isFinite), finiteY = ys.filter(\.isFinite)
         let xDomain = (finiteX.min() ?? 0, finiteX.max() ?? 1)
         let yRange = yDomain ?? (finiteY.min() ?? 0, finiteY.max() ?? 1)
-        let legendWidth = 160.0
-        let frame = PlotFrame(left: 70, top: 44, width: width - 70 - 24 - legendWidth, height: height - 44 - 62,
+        let frame = PlotFrame(left: Self.left, top: Self.top, width: width - Self.left - Self.right, height: plotHeight,
                               xDomain: xDomain, yDomain: yRange, niceY: yDomain == nil)
-        svg.text(title, at: (width / 2, 24), size: 15, anchor: .middle, bold: true)
-        frame.drawAxes(into: &svg, xTitle: xTitle, yTitle: yTitle)
+        for line in TextMetrics.lines(title, width: width - 16, size: 15, bold: true).prefix(1) {
+            svg.text(line, at: (width / 2, 24), size: 15, anchor: .middle, bold: true)
+        }
+        frame.drawAxes(into: &svg, xTitle: xTitle, yTitle: yTitle, yTicks: yTicks)
+        svg.clipped(to: (frame.left, frame.top, frame.width, frame.height)) { svg in
+            for (k, s) in series.enumerated() {
+                let color = s.color ?? Palette.color(k)
+                if let band = s.band, band.count == s.points.count, band.count > 1 {
+                    let upper = zip(s.points, band).map { (frame.x($0.x), frame.y($1.upper)) }
+                    let lower = zip(s.points, band).map { (frame.x($0.x), frame.y($1.lower)) }.reversed()
+                    svg.polygon(upper + lower, fill: color, opacity: bandOpacity)
+                }
+            }
+        }
         for line in referenceLines {
             svg.line(from: (frame.left, frame.y(line.y)), to: (frame.left + frame.width, frame.y(line.y)),
                      stroke: .init(Palette.muted, width: 1, dash: "4 3"))
@@ -67,33 +107,14 @@ public struct LineChart: Sendable {
         }
         for (k, s) in series.enumerated() {
             let color = s.color ?? Palette.color(k)
-            if let band = s.band, band.count == s.points.count, band.count > 1 {
-                let upper = zip(s.points, band).map { (frame.x($0.x), frame.y($1.upper)) }
-                let lower = zip(s.points, band).map { (frame.x($0.x), frame.y($1.lower)) }.reversed()
-                svg.polygon(upper + lower, fill: color, opacity: 0.18)
-            }
             let pixels = s.points.filter { $0.y.isFinite }.map { (frame.x($0.x), frame.y($0.y)) }
-            svg.polyline(pixels, stroke: .init(color, width: 2, dash: s.dashed ? "6 4" : nil))
+            svg.polyline(pixels, stroke: .init(color, width: 2, dash: s.dashPattern))
             if s.markers { for p in pixels { svg.circle(center: p, radius: 2.8, fill: color) } }
         }
-        Legend(entries: series.enumerated().map { (k, s) in (s.name, s.color ?? Palette.color(k), s.dashed) })
-            .draw(into: &svg, at: (frame.left + frame.width + 18, frame.top + 4))
-    }
-}
-
-/// A legend: a short line in each series' color and its name, one per row.
-public struct Legend: Sendable {
-    public var entries: [(name: String, color: String, dashed: Bool)]
-
-    public init(entries: [(name: String, color: String, dashed: Bool)]) {
-        self.entries = entries
-    }
-
-    public func draw(into svg: inout SVGDocument, at origin: (Double, Double), fontSize: Double = 11) {
-        for (k, e) in entries.enumerated() {
-            let y = origin.1 + Double(k) * (fontSize + 8)
-            svg.line(from: (origin.0, y), to: (origin.0 + 22, y), stroke: .init(e.color, width: 2.5, dash: e.dashed ? "6 4" : nil))
-            svg.text(e.name, at: (origin.0 + 28, y + fontSize * 0.35), size: fontSize)
+        var y = Self.top + plotHeight + Self.axisSpace
+        for legend in shownLegends where !legend.entries.isEmpty {
+            legend.draw(into: &svg, at: (16, y), width: legendWidth)
+            y += legend.height(width: legendWidth) + 4
         }
     }
 }

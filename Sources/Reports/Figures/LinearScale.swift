@@ -56,9 +56,14 @@ public struct LinearScale: Sendable {
         return ticks
     }
 
-    /// A tick label: as few decimals as the step needs.
+    /// A tick label: as few decimals as the step needs, negative numbers with a true minus sign.
     public static func label(_ value: Double, step: Double) -> String {
         let decimals = max(0, Int(-floor(log10(step) + 1e-9)))
-        return String(format: "%.\(decimals)f", value)
+        let text = String(format: "%.\(decimals)f", value)
+        if text.hasPrefix("-") {
+            let digits = text.dropFirst()
+            return digits.allSatisfy { $0 == "0" || $0 == "." } ? String(digits) : "\u{2212}" + digits
+        }
+        return text
     }
 }

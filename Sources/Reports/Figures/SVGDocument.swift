@@ -14,6 +14,8 @@ public struct SVGDocument: Sendable {
     public var description: String?
     private var elements: [String] = []
     private var usesArrowhead = false
+    /// Clip paths made so far (their ids are `clip1`, `clip2`, ...; groups continue the count).
+    private var clipCount = 0
 
     public init(width: Double, height: Double, title: String, description: String? = nil) {
         self.width = width
@@ -92,10 +94,28 @@ public struct SVGDocument: Sendable {
         elements.append("<text \(attributes)>\(Self.escape(string))</text>")
     }
 
+    /// Draws `body` clipped to the rectangle (x, y, width, height): what falls outside it (a
+    /// confidence band beyond the plot area) is not drawn.
+    public mutating func clipped(to rect: (x: Double, y: Double, width: Double, height: Double), _ body: (inout SVGDocument) -> Void) {
+        clipCount += 1
+        let id = "clip\(clipCount)"
+        elements.append("<clipPath id=\"\(id)\"><rect x=\"\(Self.number(rect.x))\" y=\"\(Self.number(rect.y))\" width=\"\(Self.number(rect.width))\" height=\"\(Self.number(rect.height))\"/></clipPath>")
+        var inner = SVGDocument(width: width, height: height, title: title)
+        inner.clipCount = clipCount
+        body(&inner)
+        clipCount = inner.clipCount
+        usesArrowhead = usesArrowhead || inner.usesArrowhead
+        elements.append("<g clip-path=\"url(#\(id))\">")
+        elements.append(contentsOf: inner.elements)
+        elements.append("</g>")
+    }
+
     /// Draws `body` into a group shifted by (dx, dy): one panel of a small-multiples figure.
     public mutating func group(offsetX dx: Double, offsetY dy: Double, _ body: (inout SVGDocument) -> Void) {
         var inner = SVGDocument(width: width, height: height, title: title)
+        inner.clipCount = clipCount
         body(&inner)
+        clipCount = inner.clipCount
         usesArrowhead = usesArrowhead || inner.usesArrowhead
         elements.append("<g transform=\"translate(\(Self.number(dx)) \(Self.number(dy)))\">")
         elements.append(contentsOf: inner.elements)

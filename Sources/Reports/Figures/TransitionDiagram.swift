@@ -95,11 +95,13 @@ public struct TransitionDiagram: Sendable {
             return nodes.count == 1 ? centre : (centre.0 + radius * cos(angle), centre.1 + radius * sin(angle))
         }
 
-        // Arrows first, so the nodes cover their ends' overlap.
+        // Arrows first, so the nodes cover their ends' overlap; labels last, each at the first
+        // place along its arrow where it overlaps no node and no label placed before it.
+        var labels = [(text: String, edge: Edge, candidates: [(Double, Double)])]()
         for edge in edges.sorted(by: { Self.rank($0.emphasis) < Self.rank($1.emphasis) }) {
             let stroke = self.stroke(for: edge)
             let label = CellFormatting.withoutLeadingZero(CellFormatting.fixed(edge.probability, decimals: 2))
-            let labelPoint: (Double, Double)
+            let candidates: [(Double, Double)]
             if edge.from == edge.to {
                 let a = positions[edge.from]
                 let outward = atan2(a.1 - centre.1, a.0 - centre.0)
@@ -111,7 +113,9 @@ public struct TransitionDiagram: Sendable {
                 let c2 = (a.0 + reach * cos(angle + 0.5), a.1 + reach * sin(angle + 0.5))
                 let base = arrowhead(into: &svg, tip: end, from: c2, edge: edge)
                 svg.path("M \(Self.point(start)) C \(Self.point(c1)) \(Self.point(c2)) \(Self.point(base))", stroke: stroke)
-                labelPoint = (a.0 + (reach - 8) * cos(angle), a.1 + (reach - 8) * sin(angle))
+                candidates = [reach - 8, reach + 4, reach - 20, reach + 16].flatMap { r in
+                    [0, -0.35, 0.35].map { (a.0 + r * cos(angle + $0), a.1 + r * sin(angle + $0)) }
+                }
             } else {
                 let a = positions[edge.from], b = positions[edge.to]
                 let dx = b.0 - a.0, dy = b.1 - a.1, length = max((dx * dx + dy * dy).squareRoot(), 1)
@@ -121,13 +125,15 @@ public struct TransitionDiagram: Sendable {
                 let end = boundary(of: edge.to, at: b, towards: control)
                 let base = arrowhead(into: &svg, tip: end, from: control, edge: edge)
                 svg.path("M \(Self.point(start)) Q \(Self.point(control)) \(Self.point(base))", stroke: stroke)
-                labelPoint = (0.25 * start.0 + 0.5 * control.0 + 0.25 * end.0, 0.25 * start.1 + 0.5 * control.1 + 0.25 * end.1)
+                // Points of the quadratic curve, from its middle outward.
+                candidates = [0.5, 0.42, 0.58, 0.34, 0.66, 0.27, 0.73, 0.2, 0.8].map { t in
+                    let u = 1 - t
+                    return (u * u * start.0 + 2 * u * t * control.0 + t * t * end.0, u * u * start.1 + 2 * u * t * control.1 + t * t * end.1)
+                }
             }
             // With many nodes only the highlighted arrows are labelled, to keep the labels legible.
             guard nodes.count <= 10 || edge.emphasis != .none else { continue }
-            svg.rectangle(x: labelPoint.0 - 12, y: labelPoint.1 - 6, width: 24, height: 13, fill: "#ffffff", cornerRadius: 3)
-            svg.text(label, at: (labelPoint.0, labelPoint.1 + 4), size: 10.5, anchor: .middle,
-                     color: edge.emphasis == .moreThanExpected ? "#000000" : Palette.muted, bold: edge.emphasis == .moreThanExpected)
+            labels.append((label, edge, candidates))
         }
 
         for (k, node) in nodes.enumerated() {
@@ -135,6 +141,24 @@ public struct TransitionDiagram: Sendable {
             svg.rectangle(x: p.0 - w, y: p.1 - h, width: 2 * w, height: 2 * h, fill: node.color,
                           stroke: .init(Palette.axis, width: 1), cornerRadius: h)
             svg.text(node.name, at: (p.0, p.1 + Self.fontSize * 0.35), size: Self.fontSize, anchor: .middle)
+        }
+
+        // Labels of highlighted arrows are placed first.
+        var taken: [(x: Double, y: Double, width: Double, height: Double)] = nodes.indices.map { k in
+            let w = Self.halfWidth(nodes[k].name), h = Self.nodeHalfHeight
+            return (positions[k].0 - w, positions[k].1 - h, 2 * w, 2 * h)
+        }
+        func overlaps(_ a: (x: Double, y: Double, width: Double, height: Double)) -> Bool {
+            taken.contains { b in a.x < b.x + b.width + 1 && b.x < a.x + a.width + 1 && a.y < b.y + b.height + 1 && b.y < a.y + a.height + 1 }
+        }
+        for label in labels.sorted(by: { Self.rank($0.edge.emphasis) > Self.rank($1.edge.emphasis) }) {
+            let boxes = label.candidates.map { (x: $0.0 - 13, y: $0.1 - 7, width: 26.0, height: 14.0) }
+            let box = boxes.first { !overlaps($0) } ?? boxes[0]
+            taken.append(box)
+            let bold = label.edge.emphasis == .moreThanExpected
+            svg.rectangle(x: box.x, y: box.y, width: box.width, height: box.height, fill: "#ffffff", cornerRadius: 3)
+            svg.text(label.text, at: (box.x + 13, box.y + 11), size: 10.5, anchor: .middle,
+                     color: bold ? "#000000" : Palette.muted, bold: bold)
         }
 
         var y = size + 10

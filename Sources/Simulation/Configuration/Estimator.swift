@@ -16,6 +16,15 @@ public struct Estimator: Sendable, Equatable {
     public let formula: String
     /// The focal terms the formula has, in the order `rupture`, `repair`.
     public let focalTerms: [FocalTerm]
+    /// How the formula is fitted.
+    public let method: Method
+
+    /// A linear mixed model (the formula is lme4's), or the ML-SEM dynamic panel model (the
+    /// formula is dpm's, fitted on the sessions in range, FIML, z-based Wald intervals).
+    public enum Method: Sendable, Equatable {
+        case linearMixedModel
+        case mlsem(sessions: ClosedRange<Int>)
+    }
 
     /// A rupture or repair effect on distress at the next session.
     public enum FocalTerm: String, Sendable, CaseIterable, Codable {
@@ -39,13 +48,26 @@ public struct Estimator: Sendable, Equatable {
         name: "detrended", formula: "distress_next_detrended ~ distress_detrended + rupture + repair + (1 | patient)",
         focalTerms: [.rupture, .repair])
 
-    /// The built-in estimators, by name.
-    public static let catalog = [laggedObserved, laggedCentred, detrended]
+    /// ML-SEM (Allison, Williams & Moral-Benito 2017; `alliance mlsem`): rupture and repair
+    /// predetermined, the lagged distress implied, fixed effects, FIML over sessions 3-12: each
+    /// session is a wave with parameters of its own, so their number is bounded for a sample of
+    /// about a hundred patients, and a wave of an indicator that cannot vary (no rupture is
+    /// detected at session 1, no repair before session 3) has no variance. Free of Nickell's
+    /// bias; docs/METHODS.md ("ML-SEM").
+    public static let mlsem = Estimator(
+        name: "mlsem", formula: "distress ~ pre(lag(rupture)) + pre(lag(repair))",
+        focalTerms: [.rupture, .repair], method: .mlsem(sessions: 3...12))
 
-    private init(name: String, formula: String, focalTerms: [FocalTerm]) {
+    /// The built-in estimators a study runs by default.
+    public static let catalog = [laggedObserved, laggedCentred, detrended]
+    /// Every built-in estimator, by name.
+    public static let builtIn = catalog + [mlsem]
+
+    private init(name: String, formula: String, focalTerms: [FocalTerm], method: Method = .linearMixedModel) {
         self.name = name
         self.formula = formula
         self.focalTerms = focalTerms
+        self.method = method
     }
 
     /// A user's estimator: `formula` must parse, read only variables of `SessionVariables.raterTableVariables`, and
@@ -67,8 +89,8 @@ public struct Estimator: Sendable, Equatable {
     init(_ value: ConfigurationValue, field: String) throws {
         switch value {
         case .scalar(let name, let location):
-            guard let known = Self.catalog.first(where: { $0.name == name }) else {
-                throw DataError(location: location, message: "field '\(field)': unknown estimator \(Excerpt.quoted(name)) (built in: \(Self.catalog.map(\.name).joined(separator: ", ")); or give {name: ..., formula: ...})")
+            guard let known = Self.builtIn.first(where: { $0.name == name }) else {
+                throw DataError(location: location, message: "field '\(field)': unknown estimator \(Excerpt.quoted(name)) (built in: \(Self.builtIn.map(\.name).joined(separator: ", ")); or give {name: ..., formula: ...})")
             }
             self = known
         case .mapping(_, let location):
@@ -86,7 +108,7 @@ public struct Estimator: Sendable, Equatable {
     }
 
     var node: Node {
-        if Self.catalog.contains(self) { return CanonicalYAML.text(name) }
+        if Self.builtIn.contains(self) { return CanonicalYAML.text(name) }
         return CanonicalYAML.flowMapping([("name", CanonicalYAML.text(name)), ("formula", CanonicalYAML.text(formula))])
     }
 }

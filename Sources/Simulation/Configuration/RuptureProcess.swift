@@ -10,7 +10,7 @@ import Yams
 /// where w_it is the patient's within-person distress deviation at t (`DistressProcess`), sd_w
 /// its stationary SD and κ = `distressFeedback` (0: ruptures independent of distress, π = rate;
 /// κ > 0: ruptures are likelier when the patient is more distressed than usual, the reciprocal
-/// effect that biases lagged models; research notes 2.3 (b)). Several ruptures may be open at
+/// effect that biases lagged models; docs/REPLICATION-SOURCES.md §5 (b)). Several ruptures may be open at
 /// once. A rupture has a size S ~ Gamma with mean `sizeMean` and SD `sizeSD` (S = sizeMean when
 /// the SD is 0). Each rater perceives it independently with probability `sensitivity[rater]`; a
 /// rater who perceives it rates the alliance S points lower from session t on, until the repair.

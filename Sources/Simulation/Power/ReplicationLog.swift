@@ -44,7 +44,9 @@ public enum ReplicationLog {
                        number(study.truth(cell: r.cell, rater: r.rater, term: r.term))]
             switch r.outcome {
             case .estimated(let e):
-                fields += [e.estimate, e.standardError, e.degreesOfFreedom, e.lower, e.upper, e.p].map(number)
+                // Infinite df (a z interval, as the ML-SEM estimator's) is written as R writes it, Inf.
+                fields += [e.estimate, e.standardError, e.degreesOfFreedom, e.lower, e.upper, e.p]
+                    .map { $0 == .infinity ? "Inf" : number($0) }
                 fields += [e.converged ? "1" : "0", e.singular ? "1" : "0", r.prevalence.map(number) ?? "NA", ""]
             case .failed(let reason):
                 fields += Array(repeating: "NA", count: 8) + [r.prevalence.map(number) ?? "NA", csvField(reason)]
@@ -133,10 +135,13 @@ public enum ReplicationLog {
             }
             let outcome: FitRecord.Outcome
             if f[failureAt].isEmpty {
-                let x = f[numbersAt ..< numbersAt + 6].compactMap { DecimalText.value(of: $0) }
+                // Every number finite, but df, which may be Inf (a z interval).
+                let x = f[numbersAt ..< numbersAt + 6].enumerated().compactMap { k, text in
+                    k == 2 && text == "Inf" ? Double.infinity : DecimalText.value(of: text)
+                }
                 let flags = [f[convergedAt], f[singularAt]]
                 guard x.count == 6, flags.allSatisfy({ $0 == "0" || $0 == "1" }) else {
-                    throw fail(n + 1, "a record whose numbers are not all finite decimal numbers (estimate, se, df, ci_lower, ci_upper, p)")
+                    throw fail(n + 1, "a record whose numbers are not all finite decimal numbers (estimate, se, df (or Inf), ci_lower, ci_upper, p)")
                 }
                 guard x[1] >= 0, x[5] >= 0, x[5] <= 1 else { throw fail(n + 1, "a record with a negative SE or a p-value outside 0 to 1") }
                 outcome = .estimated(FitRecord.Estimate(estimate: x[0], standardError: x[1], degreesOfFreedom: x[2], lower: x[3],

@@ -1,5 +1,7 @@
+import DynamicModels
 import MixedModels
 import Numerics
+import SEM
 import Ruptures
 import SessionData
 import Tabular
@@ -66,6 +68,9 @@ struct SimulatedReplication {
             FitRecord(cell: cell.number, replication: number, rater: rater, estimator: estimator.name, term: term,
                       outcome: outcome, prevalence: prevalence)
         }
+        if case .mlsem(let sessions) = estimator.method {
+            return fitMLSEM(estimator, sessions: sessions, to: table).map { record($0.0, $0.1) }
+        }
         let fit: LinearMixedModelFit
         do {
             let model = try LinearMixedModel(formula: estimator.formula, data: table)
@@ -96,6 +101,36 @@ struct SimulatedReplication {
             } catch {
                 return record(term, .failed(Self.oneLine(error)))
             }
+        }
+    }
+
+    /// The ML-SEM estimator: the rater's table read by session number, dpm's model on `sessions`
+    /// (those of them the data have),
+    /// z-based Wald intervals at the study's level (df recorded as infinity).
+    private func fitMLSEM(_ estimator: Estimator, sessions: ClosedRange<Int>, to table: DataTable) -> [(Estimator.FocalTerm, FitRecord.Outcome)] {
+        let fit: MLSEMFit
+        do {
+            var options = MLSEMOptions()
+            options.fitIndices = false
+            var model = try MLSEM(formula: estimator.formula, options: options)
+            let lagged = try LaggedPanel(panel: try Panel(file: SessionFile(table: table)), variables: model.variables)
+            // The estimator's sessions, within the sessions the data have.
+            let first = max(sessions.lowerBound, lagged.sessionRange.lowerBound), last = min(sessions.upperBound, lagged.sessionRange.upperBound)
+            guard first <= last else { throw SEMInputError("no session from \(sessions.lowerBound) to \(sessions.upperBound) in the data") }
+            options.sessions = first...last
+            model = try MLSEM(formula: estimator.formula, options: options)
+            fit = try model.fit(lagged)
+        } catch {
+            return estimator.focalTerms.map { ($0, .failed(Self.oneLine(error))) }
+        }
+        return estimator.focalTerms.map { term in
+            guard let c = fit.coefficients.first(where: { $0.term == "lag(\(term.rawValue))" }) else {
+                return (term, .failed("the fit has no coefficient 'lag(\(term.rawValue))'"))
+            }
+            let z = (try? Normal.standard.upperQuantile(cell.analysis.alpha / 2)) ?? .nan
+            return (term, .estimated(FitRecord.Estimate(
+                estimate: c.estimate, standardError: c.se, degreesOfFreedom: .infinity,
+                lower: c.estimate - z * c.se, upper: c.estimate + z * c.se, p: c.p, converged: true, singular: false)))
         }
     }
 

@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+
+/// The HTML reports as a reader sees them, in a real browser (Debian's Chromium, headless):
+/// each report renders to PNG and prints to PDF without a single console message, is
+/// self-contained (no scripts, nothing loaded from elsewhere), and no figure or table runs past
+/// the page: on a desktop screen (1024 px) and in print (A4 with 15 mm margins, 680 px) every
+/// table fits its column; on a phone (390 px) the page never scrolls sideways and figures
+/// shrink to the width (wide tables scroll inside their own box).
+@Suite(.serialized) struct HTMLReportTests {
+    static let datasets = CommandRunner.repositoryRoot.appendingPathComponent("datasets")
+    static let browsers = ["chromium", "chromium-browser", "google-chrome"]
+
+    /// The widths a report is checked at: name, iframe width, print styles applied, tables must fit.
+    static let views: [(name: String, width: Int, print: Bool, tablesFit: Bool)] = [
+        ("desktop", 1024, false, true), ("phone", 390, false, false), ("print", 680, true, true),
+    ]
+
+    /// A page that loads `report` into one frame per view and writes what overflows into #result.
+    static func harness(report: String, printCopy: String) -> String {
+        let frames = views.map { v in
+            "<iframe id=\"\(v.name)\" src=\"\(v.print ? printCopy : report)\" style=\"width:\(v.width)px;height:900px;border:0\" onload=\"check(this, \(v.tablesFit))\"></iframe>"
+        }.joined(separator: "\n")
+        return """
+            <!DOCTYPE html><html><head><meta charset="utf-8"><title>harness</title></head><body>
+            <pre id="result"></pre>
+            <script>
+            const found = {};
+            function check(frame, tablesFit) {
+              const doc = frame.contentDocument, name = frame.id, problems = [];
+              if (!doc || !doc.body) { found[name] = ['not loaded']; return report(); }
+              const width = doc.documentElement.clientWidth;
+              if (doc.documentElement.scrollWidth > width + 1) problems.push('page is ' + doc.documentElement.scrollWidth + ' px wide in a ' + width + ' px view');
+              doc.querySelectorAll('figure').forEach(f => {
+                const r = f.querySelector('svg').getBoundingClientRect();
+                if (r.left < -1 || r.right > width + 1) problems.push('figure ' + f.id + ' spans ' + Math.round(r.left) + '..' + Math.round(r.right));
+                if (r.width < 1 || r.height < 1) problems.push('figure ' + f.id + ' is not drawn');
+              });
+              doc.querySelectorAll('.table-wrap').forEach(w => {
+                const t = w.querySelector('table'), r = w.getBoundingClientRect();
+                if (r.right > width + 1) problems.push('table box ' + t.id + ' ends at ' + Math.round(r.right));
+                if (tablesFit && t.scrollWidth > w.clientWidth + 1) problems.push('table ' + t.id + ' is ' + t.scrollWidth + ' px in a ' + w.clientWidth + ' px column');
+              });
+              found[name] = problems;
+              report();
+            }
+            function report() {
+              if (Object.keys(found).length === \(views.count)) document.getElementById('result').textContent = 'RESULT ' + JSON.stringify(found);
+            }
+            </script>
+            \(frames)
+            </body></html>
+            """
+    }
+
+    /// Checks the report at `path` (a file in `folder`) in the browser.
+    func checkInBrowser(_ path: URL, in folder: URL) throws {
+        let html = try String(contentsOf: path, encoding: .utf8)
+        let name = path.deletingPathExtension().lastPathComponent
+        // Self-contained: nothing runs and nothing is fetched.
+        #expect(!html.contains("<script") && !html.contains("<link") && !html.contains("src=") && !html.contains("url(http"), "\(name)")
+        #expect(html.contains("SHA-256") || name.hasPrefix("power"), "\(name): no data file hash")
+
+        // PNG and PDF, with every console message logged to standard error.
+        let png = folder.appendingPathComponent("\(name).png"), pdf = folder.appendingPathComponent("\(name).pdf")
+        // A profile of its own in the scratch folder: nothing of the user's (or CI's) home is read or written.
+        let common = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--enable-logging=stderr", "--v=0",
+                      "--user-data-dir=\(folder.appendingPathComponent("chromium-profile").path)"]
+        guard let shot = try ToolRunner.run(Self.browsers, common + ["--window-size=1024,1400", "--screenshot=\(png.path)", path.absoluteString], in: folder),
+              let printed = try ToolRunner.run(Self.browsers, common + ["--no-pdf-header-footer", "--print-to-pdf=\(pdf.path)", path.absoluteString], in: folder)
+        else { return }
+        for run in [shot, printed] {
+            let console = run.output.split(separator: "\n").filter { $0.contains(":CONSOLE") }
+            #expect(console.isEmpty, "\(name): \(console.joined(separator: " | "))")
+        }
+        let pngData = try Data(contentsOf: png), pdfData = try Data(contentsOf: pdf)
+        #expect(pngData.starts(with: [0x89, 0x50, 0x4E, 0x47]) && pngData.count > 10_000, "\(name).png")
+        #expect(pdfData.starts(with: Array("%PDF".utf8)) && pdfData.count > 10_000, "\(name).pdf")
+
+        // Overflow on a desktop, on a phone and in print.
+        let printCopy = folder.appendingPathComponent("\(name)-print.html")
+        try html.replacingOccurrences(of: "@media print", with: "@media all").write(to: printCopy, atomically: true, encoding: .utf8)
+        let harness = folder.appendingPathComponent("\(name)-harness.html")
+        try Self.harness(report: path.lastPathComponent, printCopy: printCopy.lastPathComponent).write(to: harness, atomically: true, encoding: .utf8)
+        guard let dom = try ToolRunner.run(Self.browsers, common + ["--allow-file-access-from-files", "--virtual-time-budget=20000",
+                                                                    "--window-size=1400,1000", "--dump-dom", harness.absoluteString], in: folder) else { return }
+        guard let line = dom.output.split(separator: "\n").first(where: { $0.contains("RESULT {") }),
+              let json = line.range(of: "{").map({ String(line[$0.lowerBound...]) }).map({ $0.components(separatedBy: "</pre>")[0] }),
+              let result = try JSONSerialization.jsonObject(with: Data(json.replacingOccurrences(of: "&quot;", with: "\"").utf8)) as? [String: [String]]
+        else {
+            Issue.record("\(name): the browser wrote no result: \(dom.output.suffix(600))")
+            return
+        }
+        for view in Self.views {
+            #expect(result[view.name] == [], "\(name), \(view.name): \(result[view.name] ?? ["no result"])")
+        }
+    }
+
+    @Test func replicateFitPowerAndSequencesReportsRenderAndFitThePage() throws {
+        let folder = try ToolRunner.scratch("html")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let replicate = try CommandRunner.run(["replicate", "--out", "results", "--quiet"], in: folder)
+        #expect(replicate.status == 0, "\(replicate.standardError)")
+        let fit = try CommandRunner.run(["fit", Self.datasets.appendingPathComponent("classic/sleepstudy.csv").path,
+                                         "--formula", "Reaction ~ Days + (Days | Subject)", "--compare", "Reaction ~ Days + (1 | Subject)",
+                                         "--out", "fit.html"], in: folder)
+        #expect(fit.status == 0, "\(fit.standardError)")
+        try "preset: sud-2025\ngrid:\n  patients: [60, 120]\n  distress.rupture_effect.patient: [1, 2]\n"
+            .write(to: folder.appendingPathComponent("study.yaml"), atomically: true, encoding: .utf8)
+        let power = try CommandRunner.run(["power", "--config", "study.yaml", "--reps", "3", "--seed", "5", "--out", "power.html", "--quiet"], in: folder)
+        #expect(power.status == 0, "\(power.standardError)")
+        let sequences = try CommandRunner.run(["sequences", Self.datasets.appendingPathComponent("coded-sessions-synthetic.csv").path,
+                                               "--codebook", Self.datasets.appendingPathComponent("coded-sessions-codebook.yaml").path,
+                                               "--permutations", "99", "--out", "coded"], in: folder)
+        #expect(sequences.status == 0, "\(sequences.standardError)")
+        for report in [folder.appendingPathComponent("results/report.html"), folder.appendingPathComponent("fit.html"),
+                       folder.appendingPathComponent("power.html"), folder.appendingPathComponent("coded/report.html")] {
+            try checkInBrowser(report, in: report.deletingLastPathComponent())
+        }
+    }
+}

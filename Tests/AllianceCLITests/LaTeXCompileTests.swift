@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+
+/// The LaTeX every command writes, compiled as a reader would: `pdflatex` (Debian's
+/// texlive-latex-recommended with lmodern) on the file itself, twice (longtables and labels
+/// settle on the second run). The second run must end without error and its log must have no
+/// bad box (overfull or underfull) and no missing glyph (`\tracinglostchars=2` logs every
+/// character a font lacks).
+@Suite(.serialized) struct LaTeXCompileTests {
+    static let datasets = CommandRunner.repositoryRoot.appendingPathComponent("datasets")
+
+    /// Compiles `tex` and returns the problems in the final log (empty when clean).
+    func problems(compiling tex: String, named name: String, in folder: URL) throws -> [String]? {
+        try tex.write(to: folder.appendingPathComponent("\(name).tex"), atomically: true, encoding: .utf8)
+        var last: ToolRunner.Output?
+        for _ in 0..<2 {
+            guard let run = try ToolRunner.run(["pdflatex"], ["-interaction=nonstopmode", "-halt-on-error", "-jobname", name,
+                                                              "\\tracinglostchars=2 \\input{\(name).tex}"], in: folder) else { return nil }
+            last = run
+        }
+        let log = (try? String(contentsOf: folder.appendingPathComponent("\(name).log"), encoding: .isoLatin1)) ?? ""
+        var found = log.split(separator: "\n").filter {
+            $0.hasPrefix("Overfull") || $0.hasPrefix("Underfull") || $0.contains("Missing character") || $0.hasPrefix("!")
+                || $0.contains("LaTeX Warning") || $0.contains("Package") && $0.contains("Warning")
+        }.map(String.init)
+        if last?.status != 0 { found.append("pdflatex exited with \(last?.status ?? -1)") }
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("\(name).pdf").path), "\(name).pdf")
+        return found
+    }
+
+    func latex(of arguments: [String], in folder: URL) throws -> String {
+        let run = try CommandRunner.run(arguments + ["--format", "latex"], in: folder)
+        #expect(run.status == 0, "\(arguments): \(run.standardError)")
+        return run.standardOutput
+    }
+
+    @Test func everyCommandsLaTeXCompilesWithoutBadBoxesOrMissingGlyphs() throws {
+        let folder = try ToolRunner.scratch("latex")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = Self.datasets.appendingPathComponent("sud-synthetic.csv").path
+        let codebook = Self.datasets.appendingPathComponent("sud-synthetic.yaml").path
+        var documents: [(String, String)] = [
+            ("describe", try latex(of: ["describe", data, "--codebook", codebook], in: folder)),
+            ("ruptures", try latex(of: ["ruptures", data, "--codebook", codebook], in: folder)),
+            ("fit", try latex(of: ["fit", Self.datasets.appendingPathComponent("classic/sleepstudy.csv").path,
+                                    "--formula", "Reaction ~ Days + (Days | Subject)", "--compare", "Reaction ~ Days + (1 | Subject)"], in: folder)),
+            ("sequences", try latex(of: ["sequences", Self.datasets.appendingPathComponent("coded-sessions-synthetic.csv").path,
+                                          "--codebook", Self.datasets.appendingPathComponent("coded-sessions-codebook.yaml").path], in: folder)),
+        ]
+        // replicate --out writes tables.tex; power writes the summary as LaTeX by its extension.
+        let replicate = try CommandRunner.run(["replicate", "--out", "results", "--quiet"], in: folder)
+        #expect(replicate.status == 0, "\(replicate.standardError)")
+        documents.append(("tables", try String(contentsOf: folder.appendingPathComponent("results/tables.tex"), encoding: .utf8)))
+        let power = try CommandRunner.run(["power", "--preset", "sud-2025", "--reps", "4", "--seed", "3", "--out", "power.tex", "--quiet"], in: folder)
+        #expect(power.status == 0, "\(power.standardError)")
+        documents.append(("power", try String(contentsOf: folder.appendingPathComponent("power.tex"), encoding: .utf8)))
+
+        for (name, tex) in documents {
+            #expect(tex.contains("\\usepackage[T1]{fontenc}") && !tex.contains("\\resizebox"), "\(name)")
+            guard let problems = try problems(compiling: tex, named: name, in: folder) else { return }
+            #expect(problems.isEmpty, "\(name).tex: \(problems.prefix(5).joined(separator: " | "))")
+        }
+        // Labels are unique within and across commands.
+        let labels = documents.flatMap { $0.1.matches(of: /\\label\{([^}]*)\}/).map { String($0.1) } }
+        #expect(Set(labels).count == labels.count)
+    }
+}
