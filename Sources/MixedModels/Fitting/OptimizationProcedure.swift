@@ -115,7 +115,7 @@ extension LinearMixedModel {
     }
 
     /// Sets each element near its bound to the bound when the criterion does not increase.
-    private func boundaryTrial(theta: [Double], value: Double) throws -> (theta: [Double], value: Double, evaluations: Int) {
+    func boundaryTrial(theta: [Double], value: Double) throws -> (theta: [Double], value: Double, evaluations: Int) {
         var theta = theta, value = value, evaluations = 0
         for i in nearBoundaryElements(theta) {
             var t = theta
@@ -127,5 +127,33 @@ extension LinearMixedModel {
             if v <= value + 1e-13 * max(1, abs(value)) { theta = t; value = v }
         }
         return (theta, value, evaluations)
+    }
+}
+
+extension LinearMixedModel {
+    /// BOBYQA alone from `start` (parameters: theta, then eta), for the many refits of profiles and
+    /// bootstraps, where the Newton polish's derivatives would cost more than they add:
+    /// `tight` tolerances (1e-10 on the parameters, 1e-12 on the criterion) for profiles, lme4's
+    /// otherwise (MixedModels.jl's bootstrap also refits with its usual tolerances); then the
+    /// boundary check of `optimize()`. Returns the parameters and the criterion there.
+    func minimizeCriterion(from start: [Double], tight: Bool) throws -> (parameters: [Double], value: Double, evaluations: Int) {
+        if parameterStart.isEmpty { return ([], try objective(theta: []), 1) }
+        let scaling = thetaScaling
+        var bobyqa = optimizer
+        if tight {
+            bobyqa.absoluteParameterTolerance = 1e-10
+            bobyqa.absoluteFunctionTolerance = 1e-12
+        }
+        let lower = parameterLowerBounds, upper = parameterUpperBounds
+        let x0 = zip(scaling.scaled(start), zip(lower, upper)).map { min(max($0, $1.0), $1.1) }
+        let result: OptimizationResult
+        do {
+            result = try bobyqa.minimize({ try self.objective(theta: scaling.theta($0)) }, from: x0)
+        } catch let error as OptimizationError {
+            if case .objectiveFailed(let inner) = error { throw inner }
+            throw MixedModelError.optimizerFailed(error.description)
+        }
+        let trial = try boundaryTrial(theta: scaling.theta(result.minimizer), value: result.minimum)
+        return (trial.theta, trial.value, result.evaluations + trial.evaluations)
     }
 }

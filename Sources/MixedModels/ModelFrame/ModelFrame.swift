@@ -15,17 +15,17 @@ public struct ModelFrame: Sendable {
     public let responseName: String
     /// The file the data came from.
     public let source: String
-    let y: [Double]
+    private(set) var y: [Double]
     /// n x p, column-major.
-    let x: Matrix
+    private(set) var x: Matrix
     /// Names of X's columns as lme4 prints them.
-    public let fixedEffectNames: [String]
+    public private(set) var fixedEffectNames: [String]
     /// Columns dropped because they were linear combinations of earlier ones.
     public let droppedColumnNames: [String]
     /// The fixed-effects terms (R's `term.labels` order), the term of each column of X (-1 for the
     /// intercept), and the terms' variables on the rows used: what type III contrasts need.
     let fixedTerms: [FormulaTerm]
-    let fixedColumnTerms: [Int]
+    private(set) var fixedColumnTerms: [Int]
     let fixedVariables: [FormulaExpression: ModelVariable]
     /// Random-effects terms in lme4's (fitting) order.
     let randomTerms: [RandomEffectsTerm]
@@ -269,5 +269,28 @@ public struct ModelFrame: Sendable {
             return parts.joined(separator: ":")
         }
         return (codes, labels)
+    }
+}
+
+extension ModelFrame {
+    /// The same frame with another response (y minus any offset, for each row used): a parametric
+    /// bootstrap replicate.
+    func replacingResponse(_ response: [Double]) -> ModelFrame {
+        precondition(response.count == y.count, "one response value per row")
+        var frame = self
+        frame.y = response
+        return frame
+    }
+
+    /// The frame with the coefficient of X's column `j` held at `value`: the column removed and
+    /// `value` times it moved into the offset (lme4's profile of a fixed effect).
+    func fixingFixedEffect(_ j: Int, at value: Double) -> ModelFrame {
+        var frame = self
+        let column = Array(x.column(j))
+        frame.y = zip(y, column).map { $0 - value * $1 }
+        frame.x = x.selectingColumns(x.columns == 0 ? [] : (0..<x.columns).filter { $0 != j })
+        frame.fixedEffectNames.remove(at: j)
+        frame.fixedColumnTerms.remove(at: j)
+        return frame
     }
 }
