@@ -74,6 +74,12 @@ final class BlockedCholeskyFactor {
         self.init(crossProducts: other.a, structure: other.structure)
     }
 
+    /// A factor for other cross-products of the same design (another response), sharing `other`'s
+    /// structure.
+    convenience init(crossProducts a: CrossProducts, sameStructureAs other: BlockedCholeskyFactor) {
+        self.init(crossProducts: a, structure: other.structure)
+    }
+
     private static func structure(of a: CrossProducts) -> Structure {
         let levels = a.levels
         let m = a.k.count

@@ -51,8 +51,13 @@ struct CrossProducts {
 
     /// The cross-products of the frame's data.
     init(frame: ModelFrame) throws {
+        try self.init(frame: frame, layout: Layout(terms: frame.randomTerms))
+    }
+
+    /// The cross-products of the frame's data with a layout already worked out.
+    init(frame: ModelFrame, layout: Layout) throws {
         let xy = Self.responseAndPredictors(frame)
-        try self.init(terms: frame.randomTerms, z: frame.randomTerms.map(\.z), xy: xy, layout: Layout(terms: frame.randomTerms))
+        try self.init(terms: frame.randomTerms, z: frame.randomTerms.map(\.z), xy: xy, layout: layout)
     }
 
     /// The cross-products of the frame's data whitened by the residual correlation at `eta`:

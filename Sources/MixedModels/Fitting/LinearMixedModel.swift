@@ -90,6 +90,27 @@ public final class LinearMixedModel {
         optimizer = BOBYQA(lowerBounds: parameterLowerBounds, upperBounds: parameterUpperBounds)
     }
 
+    /// A model of the same design as `prototype` with another response (a parametric bootstrap
+    /// replicate): the cross-products are formed again, the factor's structure is shared.
+    init(replicating prototype: LinearMixedModel, response: [Double]) throws {
+        frame = prototype.frame.replacingResponse(response)
+        method = prototype.method
+        layout = prototype.layout
+        crossProducts = try CrossProducts(frame: frame, layout: layout)
+        correlation = prototype.correlation
+        factor = BlockedCholeskyFactor(crossProducts: crossProducts, sameStructureAs: prototype.factor)
+        thetaLowerBounds = prototype.thetaLowerBounds
+        thetaStart = prototype.thetaStart
+        thetaNames = prototype.thetaNames
+        parameterLowerBounds = prototype.parameterLowerBounds
+        parameterUpperBounds = prototype.parameterUpperBounds
+        parameterStart = prototype.parameterStart
+        standardDeviationElements = prototype.standardDeviationElements
+        thetaScaling = prototype.thetaScaling
+        optimizer = prototype.optimizer
+        threads = 1
+    }
+
     /// Values whose squares leave double precision (beyond 1e150 or, for a non-zero variable,
     /// all below 1e-150) would turn sums of squares into infinity or zero; refused up front, so
     /// the reason is the scale and not a misleading "exact fit" or "not positive definite".
