@@ -33,6 +33,8 @@ public struct LinearMixedModelFit: Sendable {
     /// The residual standard deviation.
     public let sigma: Double
     public let intraclassCorrelations: [IntraclassCorrelation]
+    /// Nakagawa & Schielzeth's marginal and conditional R-squared.
+    public let rSquared: NakagawaRSquared
     public let converged: Bool
     public let singular: Bool
     /// Why the fit is near the boundary of its parameter space, where Satterthwaite's df and the
@@ -239,6 +241,8 @@ public struct LinearMixedModelFit: Sendable {
             iccs.append(IntraclassCorrelation(group: "total", icc: randomTotal / (randomTotal + sigma2)))
         }
         intraclassCorrelations = iccs
+        let fixedPart = try BLAS.product(frame.x, .none, beta)
+        rSquared = NakagawaRSquared(fixedPart: fixedPart, randomVariance: randomTotal, residualVariance: sigma2)
 
         // Conditional modes, fitted values, residuals.
         let u = factor.sphericalModes(beta: beta)
@@ -309,7 +313,7 @@ extension LinearMixedModelFit: Encodable {
     enum CodingKeys: String, CodingKey {
         case formula, method, nobs, dropped_rows, groups, fixed, random, theta, objective, loglik, aic, bic
         case converged, singular, near_boundary, warnings, timing, sigma, icc, messages, dropped_columns, optimizer, response, data
-        case residual_correlation, df_method
+        case residual_correlation, df_method, r2_marginal, r2_conditional
     }
 
     struct OptimizerReport: Encodable {
@@ -333,6 +337,8 @@ extension LinearMixedModelFit: Encodable {
         try c.encode(theta, forKey: .theta)
         try c.encodeIfPresent(residualCorrelation, forKey: .residual_correlation)
         try c.encodeIfPresent(degreesOfFreedomMethod, forKey: .df_method)
+        try c.encode(rSquared.marginal, forKey: .r2_marginal)
+        try c.encode(rSquared.conditional, forKey: .r2_conditional)
         try c.encode(objective, forKey: .objective)
         try c.encode(logLikelihood, forKey: .loglik)
         try c.encode(aic, forKey: .aic)
