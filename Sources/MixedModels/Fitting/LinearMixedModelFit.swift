@@ -155,7 +155,8 @@ public struct LinearMixedModelFit: Sendable {
         var inference = FixedEffectsInference.none
         switch degreesOfFreedom {
         case .satterthwaite:
-            let approximation = try Satterthwaite(model: model, derivatives: optimum.derivatives)
+            let held = correlationEstimate?.onBoundary == true ? [model.thetaCount] : []
+            let approximation = try Satterthwaite(model: model, derivatives: optimum.derivatives, held: held)
             warnings.append(contentsOf: approximation.warnings)
             for j in 0..<p {
                 var contrast = [Double](repeating: 0, count: p)
@@ -168,7 +169,8 @@ public struct LinearMixedModelFit: Sendable {
         case .kenwardRoger:
             // pbkrtest's vcovAdj and Lb_ddf, as lmerTest's contest1D uses them: the adjusted
             // variance and the KR df of each coefficient.
-            let kr = try KenwardRoger(model: model, parameters: parameters, sigma: sigma)
+            let kr = try KenwardRoger(model: model, parameters: parameters, sigma: sigma,
+                                      holdCorrelation: correlationEstimate?.onBoundary == true)
             for j in 0..<p {
                 var contrast = Matrix(rows: 1, columns: p)
                 contrast[0, j] = 1

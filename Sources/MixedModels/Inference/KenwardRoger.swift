@@ -47,7 +47,9 @@ struct KenwardRoger: Sendable {
     static let maximumClusterRows = 2_000
 
     /// `parameters` are the model's (theta, then eta) at the REML optimum, `sigma` sigma-hat there.
-    init(model: LinearMixedModel, parameters: [Double], sigma: Double) throws {
+    /// With `holdCorrelation` a residual correlation (on the boundary of its range) is taken as
+    /// known: R(phi-hat) enters V, phi is not a variance parameter.
+    init(model: LinearMixedModel, parameters: [Double], sigma: Double, holdCorrelation: Bool = false) throws {
         guard model.method == .reml else {
             throw KenwardRogerError("Kenward-Roger's method is only available for REML model fits (as in lmerTest and pbkrtest); drop --ml")
         }
@@ -71,8 +73,9 @@ struct KenwardRoger: Sendable {
             for c in 0..<k { for r in c..<k { names.append(r == c ? "var(\(term.columnNames[r]) | \(term.groupName))" : "cov(\(term.columnNames[r]), \(term.columnNames[c]) | \(term.groupName))") } }
         }
         names.append("sigma^2")
-        let correlation = model.correlation
-        let eta = correlation.map { _ in parameters[model.thetaCount] }
+        let structure = model.correlation
+        let eta = structure.map { _ in parameters[model.thetaCount] }
+        let correlation = holdCorrelation ? nil : structure
         if let correlation { names.append(correlation.kind.parameterName.lowercased()) }
         parameterNames = names
         let m = names.count
@@ -80,7 +83,7 @@ struct KenwardRoger: Sendable {
 
         // Per row: the correlation group and the position in it.
         var corrGroup = [Int](repeating: -1, count: n), corrPosition = [Int](repeating: 0, count: n)
-        if let groups = correlation?.groups {
+        if let groups = structure?.groups {
             for g in 0..<groups.groupCount { for e in groups.start[g]..<groups.start[g + 1] { corrGroup[groups.order[e]] = g; corrPosition[groups.order[e]] = e - groups.start[g] } }
         }
         let clusters = Self.clusters(n: n, terms: terms, correlationGroup: corrGroup)
@@ -96,7 +99,8 @@ struct KenwardRoger: Sendable {
             let nc = rows.count
             // The correlation matrix R_c and its derivatives.
             var rc = Matrix.identity(nc), d1 = Matrix(rows: nc, columns: nc), d2 = Matrix(rows: nc, columns: nc)
-            if let correlation, let eta {
+            if let structure, let eta {
+                let correlation = structure
                 var byGroup = [Int: [Int]]()
                 for (a, r) in rows.enumerated() { byGroup[corrGroup[r], default: []].append(a) }
                 for (g, members) in byGroup {

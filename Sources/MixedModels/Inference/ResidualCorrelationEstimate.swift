@@ -20,6 +20,8 @@ public struct ResidualCorrelationEstimate: Sendable, Encodable {
     /// The interval; nil on the boundary, or when the Hessian does not give a variance.
     public let confidenceLower: Double?
     public let confidenceUpper: Double?
+    /// The grouping factor (the innermost level: `patient:therapist` for `therapist/patient`).
+    public let groupName: String
     /// The number of groups (patients) and the largest group.
     public let groups: Int
     public let largestGroup: Int
@@ -30,7 +32,7 @@ public struct ResidualCorrelationEstimate: Sendable, Encodable {
     let eta: Double
 
     enum CodingKeys: String, CodingKey {
-        case structure, kind, nlme, parameter, estimate, ci_lower, ci_upper, groups, largest_group, on_boundary
+        case structure, kind, nlme, parameter, estimate, ci_lower, ci_upper, group, groups, largest_group, on_boundary
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -42,6 +44,7 @@ public struct ResidualCorrelationEstimate: Sendable, Encodable {
         try c.encode(estimate, forKey: .estimate)
         try c.encode(confidenceLower, forKey: .ci_lower)
         try c.encode(confidenceUpper, forKey: .ci_upper)
+        try c.encode(groupName, forKey: .group)
         try c.encode(groups, forKey: .groups)
         try c.encode(largestGroup, forKey: .largest_group)
         try c.encode(onBoundary, forKey: .on_boundary)
@@ -61,6 +64,7 @@ public struct ResidualCorrelationEstimate: Sendable, Encodable {
         parameter = kind.parameterName
         self.eta = eta
         estimate = correlation.correlation(eta: eta)
+        groupName = structure.groupName
         groups = correlation.groups.groupCount
         largestGroup = correlation.groups.largestGroup
         let lowerLimit = kind == .cs ? correlation.compoundSymmetryLowerLimit : (kind == .car1 ? 0 : -1)

@@ -146,11 +146,11 @@ enum TypeThreeContrasts {
         return out
     }
 
-    /// R's `zapsmall(x)` with `digits = 7`: every element rounded to 7 - ceiling(log10(max |x|))
-    /// decimals (at least 0).
+    /// R 4.2's `zapsmall(x)` with `digits = 7`: every element rounded to 7 - log10(max |x|)
+    /// decimals, that number rounded to the nearest integer as R's `round()` takes it (at least 0).
     static func zapsmall(_ m: Matrix) -> Matrix {
         let largest = m.elements.reduce(0) { max($0, abs($1)) }
-        let digits = largest > 0 ? max(0, 7 - Int(ceil(log10(largest)))) : 7
+        let digits = largest > 0 ? max(0, Int((7 - log10(largest) + 0.5).rounded(.down))) : 7
         let scale = pow(10.0, Double(digits))
         var out = m
         out.elements = m.elements.map { ($0 * scale).rounded(.toNearestOrEven) / scale }

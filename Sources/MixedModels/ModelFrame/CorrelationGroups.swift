@@ -51,6 +51,15 @@ struct CorrelationGroups: Sendable {
             order[fill[g]] = r
             fill[g] += 1
         }
+        // The innermost level: every random-effects factor constant within each group.
+        for term in terms {
+            for g in 0..<levels.count where start[g + 1] - start[g] > 1 {
+                let first = term.groupCodes[order[start[g]]]
+                if let e = (start[g] + 1..<start[g + 1]).first(where: { term.groupCodes[order[$0]] != first }) {
+                    throw fail("the group '\(FormulaError.excerpt(structure.groupName))' is not the innermost level of the data: the random-effects factor '\(FormulaError.excerpt(term.groupName))' changes within \(FormulaError.excerpt(structure.groupName)) \(FormulaError.excerpt(levels[g])) (\(data.location(ofRow: rows[order[start[g]]])) and \(data.location(ofRow: rows[order[e]]))); correlate the residuals within the finest grouping, such as \(FormulaError.excerpt(structure.groupName)):\(FormulaError.excerpt(term.groupName))")
+                }
+            }
+        }
         var times = [Double](repeating: 0, count: n)
         let timeName = structure.time?.deparsed ?? ""
         for g in 0..<levels.count {
@@ -68,15 +77,6 @@ struct CorrelationGroups: Sendable {
             if structure.kind == .ar1 {
                 for e in range where times[e] != times[e].rounded() || abs(times[e]) > 1e9 {
                     throw fail("ar1 needs whole-number times (session numbers) and '\(FormulaError.excerpt(timeName))' is \(Column.numeric([times[e]]).text(at: 0)!) at \(data.location(ofRow: rows[order[e]])); for times on a continuous scale use car1(\(timeName) | \(structure.group.deparsed))")
-                }
-            }
-        }
-        // The innermost level: every random-effects factor constant within each group.
-        for term in terms {
-            for g in 0..<levels.count where start[g + 1] - start[g] > 1 {
-                let first = term.groupCodes[order[start[g]]]
-                if let e = (start[g] + 1..<start[g + 1]).first(where: { term.groupCodes[order[$0]] != first }) {
-                    throw fail("the group '\(FormulaError.excerpt(structure.groupName))' is not the innermost level of the data: the random-effects factor '\(FormulaError.excerpt(term.groupName))' changes within \(FormulaError.excerpt(structure.groupName)) \(FormulaError.excerpt(levels[g])) (\(data.location(ofRow: rows[order[start[g]]])) and \(data.location(ofRow: rows[order[e]]))); correlate the residuals within the finest grouping, such as \(FormulaError.excerpt(structure.groupName)):\(FormulaError.excerpt(term.groupName))")
                 }
             }
         }

@@ -37,7 +37,7 @@ public struct ModelFrame: Sendable {
     /// Rows dropped because a variable of the formula (or of the residual structure) was missing there.
     public let droppedRowCount: Int
     /// The groups of the residual correlation structure, when the model has one.
-    let correlationGroups: CorrelationGroups?
+    private(set) var correlationGroups: CorrelationGroups?
     /// The residual correlation structure, when the model has one.
     public var correlationStructure: CorrelationStructure? { correlationGroups?.structure }
 
@@ -273,6 +273,14 @@ public struct ModelFrame: Sendable {
 }
 
 extension ModelFrame {
+    /// The same rows and design with independent residuals (for the likelihood-ratio test of a
+    /// residual correlation structure).
+    public func withoutResidualCorrelation() -> ModelFrame {
+        var frame = self
+        frame.correlationGroups = nil
+        return frame
+    }
+
     /// The same frame with another response (y minus any offset, for each row used): a parametric
     /// bootstrap replicate.
     func replacingResponse(_ response: [Double]) -> ModelFrame {
