@@ -19,6 +19,7 @@ guard let task = arguments.first else {
            AllianceBenchmarks profile FILE FORMULA [ml]
            AllianceBenchmarks kenward-roger FILE FORMULA
            AllianceBenchmarks fit-residuals FILE FORMULA STRUCTURE [ml]
+           AllianceBenchmarks lagged-variables FILE OUT.csv
            AllianceBenchmarks mlsem FILE FORMULA ID TIME [SESSIONS] [listwise] [error-inv]
            AllianceBenchmarks mlsem-simulation REPLICATIONS SEED [PATIENTS SESSIONS DROPOUT MISSED]
     """)
@@ -172,6 +173,17 @@ do {
         for e in fit.fixedEffects {
             print(String(format: "  %@ %.6f se %.6f df %.3f", e.term, e.estimate, e.standardError, e.degreesOfFreedom))
         }
+    case "lagged-variables":
+        // The variables of replicate's lagged models (drop criterion, both raters' indicators),
+        // written as CSV, so that R can fit the same model to the same numbers.
+        let a = Array(arguments.dropFirst())
+        guard a.count == 2 else { print("lagged-variables FILE OUT.csv"); exit(2) }
+        let panel = try Panel.read(path: a[0])
+        let detector = try RuptureDetector(criterion: .drop)
+        let results = try Rater.allianceRaters(in: panel).map { try detector.detect(in: panel, rater: $0) }
+        let variables = try SessionVariables(panel: panel).with(results)
+        try DelimitedTextWriter.text(of: variables.table).write(toFile: a[1], atomically: true, encoding: .utf8)
+        print("lagged-variables \(variables.table.rowCount) rows -> \(a[1])")
     case "generate-panel":
         let a = Array(arguments.dropFirst())
         guard a.count == 5, let p = Int(a[0]), let t = Int(a[1]), let s = Int(a[2]), let seed = UInt64(a[3]) else {
