@@ -23,9 +23,8 @@ final class FactorPool: @unchecked Sendable {
     private var factors: [Workspace] = []
     private var memo: [[Double]: ProfiledPieces] = [:]
     let workers: Int
-    private let frame: ModelFrame
-    private let layout: CrossProducts.Layout
     private let correlation: ResidualCorrelation?
+    private let whitened: WhitenedCrossProducts?
     private let thetaCount: Int
 
     /// One worker's factor, whitened at `eta`.
@@ -39,9 +38,8 @@ final class FactorPool: @unchecked Sendable {
     init(model: LinearMixedModel, workers: Int) {
         self.prototype = model.factor
         self.workers = BLASThreading.parallelism(max(1, workers))
-        frame = model.frame
-        layout = model.layout
         correlation = model.correlation
+        whitened = model.whitened
         thetaCount = model.thetaCount
     }
 
@@ -84,7 +82,7 @@ final class FactorPool: @unchecked Sendable {
             let eta = parameters[thetaCount]
             if workspace.eta != eta {
                 workspace.eta = nil
-                factor.a = try CrossProducts(frame: frame, layout: layout, correlation: correlation, eta: eta)
+                factor.a = try whitened!.at(eta: eta)
                 workspace.logDeterminant = correlation.logDeterminant(eta: eta)
                 workspace.eta = eta
             }

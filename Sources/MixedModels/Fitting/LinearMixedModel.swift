@@ -27,8 +27,10 @@ public final class LinearMixedModel {
     /// The cross-products of the data as given (not whitened).
     let crossProducts: CrossProducts
     let factor: BlockedCholeskyFactor
-    /// The residual correlation structure, when the model has one.
+    /// The residual correlation structure, when the model has one, and the data's cross-products
+    /// whitened by it at any eta.
     let correlation: ResidualCorrelation?
+    let whitened: WhitenedCrossProducts?
     let layout: CrossProducts.Layout
     private var factoredParameters: [Double]?
     /// The eta the factor's cross-products are whitened at, and log|R| there.
@@ -68,7 +70,10 @@ public final class LinearMixedModel {
         try Self.checkScales(frame)
         crossProducts = try CrossProducts(frame: frame)
         layout = crossProducts.layout
-        correlation = frame.correlationGroups.map { ResidualCorrelation(groups: $0) }
+        let correlation = frame.correlationGroups.map { ResidualCorrelation(groups: $0) }
+        self.correlation = correlation
+        let layout = crossProducts.layout
+        whitened = try correlation.map { try WhitenedCrossProducts(frame: frame, layout: layout, correlation: $0) }
         factor = BlockedCholeskyFactor(crossProducts: crossProducts)
         thetaLowerBounds = frame.randomTerms.flatMap(\.thetaLowerBounds)
         thetaStart = frame.randomTerms.flatMap(\.thetaStart)
@@ -98,6 +103,8 @@ public final class LinearMixedModel {
         layout = prototype.layout
         crossProducts = try CrossProducts(frame: frame, layout: layout)
         correlation = prototype.correlation
+        let frame = self.frame, layout = prototype.layout
+        whitened = try prototype.correlation.map { try WhitenedCrossProducts(frame: frame, layout: layout, correlation: $0) }
         factor = BlockedCholeskyFactor(crossProducts: crossProducts, sameStructureAs: prototype.factor)
         thetaLowerBounds = prototype.thetaLowerBounds
         thetaStart = prototype.thetaStart
@@ -151,7 +158,7 @@ public final class LinearMixedModel {
             let eta = parameters[thetaCount]
             if whitenedEta != eta {
                 whitenedEta = nil
-                factor.a = try CrossProducts(frame: frame, layout: layout, correlation: correlation, eta: eta)
+                factor.a = try whitened!.at(eta: eta)
                 residualLogDeterminant = correlation.logDeterminant(eta: eta)
                 whitenedEta = eta
             }

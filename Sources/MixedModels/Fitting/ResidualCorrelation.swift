@@ -33,6 +33,43 @@ import Numerics
 struct ResidualCorrelation: Sendable {
     let groups: CorrelationGroups
     var kind: CorrelationStructure.Kind { groups.structure.kind }
+    /// For AR(1): the distinct gaps between successive times within groups, and each entry's gap
+    /// (an index into `gaps`; -1 for a group's first entry), so that each eta computes rho and
+    /// 1 - rho^2 once per distinct gap rather than once per row.
+    let gaps: [Double]
+    let gapIndex: [Int32]
+
+    init(groups: CorrelationGroups) {
+        self.groups = groups
+        var index = [Int32](repeating: -1, count: groups.order.count)
+        var distinct = [Double: Int32]()
+        var gaps = [Double]()
+        if groups.structure.kind != .cs {
+            for g in 0..<groups.groupCount {
+                for e in (groups.start[g] + 1)..<max(groups.start[g] + 1, groups.start[g + 1]) {
+                    let gap = groups.times[e] - groups.times[e - 1]
+                    if let k = distinct[gap] { index[e] = k } else {
+                        distinct[gap] = Int32(gaps.count)
+                        index[e] = Int32(gaps.count)
+                        gaps.append(gap)
+                    }
+                }
+            }
+        }
+        self.gaps = gaps
+        gapIndex = index
+    }
+
+    /// rho and 1 / sqrt(1 - rho^2) for each distinct gap at eta.
+    func lagCoefficients(eta: Double) -> (rho: [Double], scale: [Double]) {
+        var rho = [Double](repeating: 0, count: gaps.count), scale = rho
+        for (k, gap) in gaps.enumerated() {
+            let (r, oneMinusSquare) = Self.lagCorrelation(eta: eta, gap: gap)
+            rho[k] = r
+            scale[k] = 1 / oneMinusSquare.squareRoot()
+        }
+        return (rho, scale)
+    }
 
     /// |eta| at most this: |phi| within 3e-8 of 1 (beyond it R is numerically singular).
     static let etaLimit = 9.0
@@ -117,14 +154,17 @@ struct ResidualCorrelation: Sendable {
     /// log|R(phi)| = sum over groups of log|R_i|.
     func logDeterminant(eta: Double) -> Double {
         var sum = 0.0
+        if kind != .cs {
+            let logs = gaps.map { log(Self.lagCorrelation(eta: eta, gap: $0).oneMinusSquare) }
+            for k in gapIndex where k >= 0 { sum += logs[Int(k)] }
+            return sum
+        }
         for g in 0..<groups.groupCount {
             let lo = groups.start[g], hi = groups.start[g + 1]
             guard hi - lo > 1 else { continue }
             switch kind {
             case .ar1, .car1:
-                for e in (lo + 1)..<hi {
-                    sum += log(Self.lagCorrelation(eta: eta, gap: groups.times[e] - groups.times[e - 1]).oneMinusSquare)
-                }
+                break
             case .cs:
                 let (within, mean) = compoundSymmetryEigenvalues(eta: eta, size: hi - lo)
                 sum += Double(hi - lo - 1) * log(within) + log(mean)
@@ -133,19 +173,23 @@ struct ResidualCorrelation: Sendable {
         return sum
     }
 
-    /// Multiplies a vector over the frame's rows (`values[row * step]`) by C^-1 in place.
-    func whiten(_ values: UnsafeMutablePointer<Double>, step: Int, eta: Double) {
-        let order = groups.order, times = groups.times
+    /// Multiplies a vector over the frame's rows (`values[row * step]`) by C^-1 in place;
+    /// `coefficients` are `lagCoefficients(eta:)` (AR(1) only), computed once for every column.
+    func whiten(_ values: UnsafeMutablePointer<Double>, step: Int, eta: Double,
+                coefficients: (rho: [Double], scale: [Double])? = nil) {
+        let order = groups.order
+        let lag = kind == .cs ? nil : (coefficients ?? lagCoefficients(eta: eta))
         for g in 0..<groups.groupCount {
             let lo = groups.start[g], hi = groups.start[g + 1]
             guard hi - lo > 1 else { continue }
             switch kind {
             case .ar1, .car1:
                 // Backwards, so that each row still sees its predecessor's original value.
+                let (rho, scale) = lag!
                 for e in stride(from: hi - 1, to: lo, by: -1) {
-                    let (rho, oneMinusSquare) = Self.lagCorrelation(eta: eta, gap: times[e] - times[e - 1])
+                    let k = Int(gapIndex[e])
                     let r = order[e] * step, previous = order[e - 1] * step
-                    values[r] = (values[r] - rho * values[previous]) / oneMinusSquare.squareRoot()
+                    values[r] = (values[r] - rho[k] * values[previous]) * scale[k]
                 }
             case .cs:
                 let (within, mean) = compoundSymmetryEigenvalues(eta: eta, size: hi - lo)

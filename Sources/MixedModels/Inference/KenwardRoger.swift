@@ -109,49 +109,82 @@ struct KenwardRoger: Sendable {
                         rc[a, b] = rg[pa, pb]; d1[a, b] = g1[pa, pb]; d2[a, b] = g2[pa, pb] } }
                 }
             }
-            // G_i for this cluster.
-            var gs = [Matrix]()
+            // The random-effects design of the cluster, one column per level present and
+            // component (level-major), so that each G_i = Z_r Z_c' + Z_c Z_r' (r = c: Z_r Z_r')
+            // is of low rank and V^-1 G_i = U_r Z_c' + U_c Z_r' with U = V^-1 Z.
+            var expanded = [Matrix]()
+            var v = rc.scaled(by: sigma2)
             for (j, term) in terms.enumerated() {
                 let k = term.k
-                for c in 0..<k {
-                    for r in c..<k {
-                        var g = Matrix(rows: nc, columns: nc)
+                var local = [Int32: Int]()
+                for r in rows where local[term.groupCodes[r]] == nil { local[term.groupCodes[r]] = local.count }
+                var z = Matrix(rows: nc, columns: local.count * k)
+                for (a, r) in rows.enumerated() {
+                    let l = local[term.groupCodes[r]]!
+                    for c in 0..<k { z[a, l * k + c] = term.z[r * k + c] }
+                }
+                // V += Z (I (x) Sigma_j) Z'.
+                var zs = Matrix(rows: nc, columns: z.columns)
+                for l in 0..<local.count {
+                    for c in 0..<k {
                         for a in 0..<nc {
-                            let ra = rows[a], la = term.groupCodes[ra]
-                            for b in 0..<nc where term.groupCodes[rows[b]] == la {
-                                let rb = rows[b]
-                                g[a, b] = r == c ? term.z[ra * k + r] * term.z[rb * k + r]
-                                    : term.z[ra * k + r] * term.z[rb * k + c] + term.z[ra * k + c] * term.z[rb * k + r]
-                            }
+                            var sum = 0.0
+                            for r in 0..<k { sum += z[a, l * k + r] * sigmas[j][r + c * k] }
+                            zs[a, l * k + c] = sum
                         }
-                        gs.append(g)
                     }
                 }
-                _ = j
+                v = v.adding(try BLAS.product(zs, .none, z, .transpose), times: 1)
+                expanded.append(z)
             }
-            gs.append(rc)
-            if correlation != nil { gs.append(d1.scaled(by: sigma2)) }
-            // V = sum gamma_i G_i.
-            var v = rc.scaled(by: sigma2)
-            var index = 0
-            for (j, term) in terms.enumerated() {
-                let k = term.k
-                for c in 0..<k { for r in c..<k { v = v.adding(gs[index], times: sigmas[j][r + c * k]); index += 1 } }
-            }
-            let chol = try Cholesky(v)
+            let vInverse = try Cholesky(v).inverse()
             var xc = Matrix(rows: nc, columns: pp)
             for (a, r) in rows.enumerated() { for c in 0..<pp { xc[a, c] = frame.x[r, c] } }
-            let aMatrix = try chol.solve(xc)                              // V^-1 X
-            let h = try gs.map { try chol.solve($0) }                     // V^-1 G_i
-            let o = try gs.map { try BLAS.product($0, .none, aMatrix, .none) }   // G_i V^-1 X
-            let y = try h.map { try BLAS.product($0, .none, aMatrix, .none) }    // V^-1 G_i V^-1 X
+            let aMatrix = try BLAS.product(vInverse, .none, xc, .none)                 // V^-1 X
+            var h = [Matrix](), o = [Matrix](), y = [Matrix]()                          // V^-1 G_i, G_i V^-1 X, V^-1 G_i V^-1 X
+            for (j, term) in terms.enumerated() {
+                let k = term.k, z = expanded[j]
+                let u = try BLAS.product(vInverse, .none, z, .none)
+                let levels = z.columns / k
+                func component(_ m: Matrix, _ r: Int) -> Matrix { m.selectingColumns((0..<levels).map { $0 * k + r }) }
+                for c in 0..<k {
+                    for r in c..<k {
+                        let zr = component(z, r), zc = component(z, c), ur = component(u, r), uc = component(u, c)
+                        let zcA = try BLAS.product(zc, .transpose, aMatrix, .none), zrA = try BLAS.product(zr, .transpose, aMatrix, .none)
+                        var hi = try BLAS.product(ur, .none, zc, .transpose)
+                        var oi = try BLAS.product(zr, .none, zcA, .none)
+                        var yi = try BLAS.product(ur, .none, zcA, .none)
+                        if r != c {
+                            hi = hi.adding(try BLAS.product(uc, .none, zr, .transpose), times: 1)
+                            oi = oi.adding(try BLAS.product(zc, .none, zrA, .none), times: 1)
+                            yi = yi.adding(try BLAS.product(uc, .none, zrA, .none), times: 1)
+                        }
+                        h.append(hi); o.append(oi); y.append(yi)
+                    }
+                }
+            }
+            // sigma^2 (G = R), then phi (G = sigma^2 dR/dphi).
+            var residualGenerators = [rc]
+            if correlation != nil { residualGenerators.append(d1.scaled(by: sigma2)) }
+            for g in residualGenerators {
+                let hi = structure == nil ? vInverse : try BLAS.product(vInverse, .none, g, .none)
+                h.append(hi)
+                o.append(try BLAS.product(g, .none, aMatrix, .none))
+                y.append(try BLAS.product(hi, .none, aMatrix, .none))
+            }
+            let ht = h.map(\.transposed)
             for i in 0..<m {
                 pSum[i] = pSum[i].adding(try BLAS.product(aMatrix, .transpose, o[i], .none), times: -1)
                 for j in i..<m {
                     qSum[i][j] = qSum[i][j].adding(try BLAS.product(o[i], .transpose, y[j], .none), times: 1)
-                    var tr = 0.0
-                    for a in 0..<nc { for b in 0..<nc { tr += h[i][a, b] * h[j][b, a] } }
-                    trace[i, j] += tr
+                    // tr(H_i H_j) = sum of H_i's elements times those of H_j'.
+                    trace[i, j] += h[i].elements.withUnsafeBufferPointer { a in
+                        ht[j].elements.withUnsafeBufferPointer { b in
+                            var sum = 0.0
+                            for e in 0..<a.count { sum += a[e] * b[e] }
+                            return sum
+                        }
+                    }
                 }
             }
             if correlation != nil {
