@@ -40,7 +40,7 @@ let package = Package(
         // Publication tables (text, Markdown, LaTeX, CSV), JSON, SVG figures, self-contained HTML
         // reports (built with Plot), atomic file output; the data file's SHA-256 (OpenSSL) for
         // the reports' provenance.
-        .target(name: "Reports", dependencies: ["MixedModels", "SessionData", "Ruptures", "SEM", "COpenSSL",
+        .target(name: "Reports", dependencies: ["MixedModels", "SessionData", "Ruptures", "SEM", "DSEM", "COpenSSL",
                                                 .product(name: "Plot", package: "Plot")]),
 
         // The panel of session ratings (long format): readers (CSV, SPSS, Stata), validation, scale
@@ -61,10 +61,14 @@ let package = Package(
         // gradients and information), and the ML-SEM dynamic panel model of dpm built on it.
         .target(name: "SEM", dependencies: ["Numerics", "Tabular", "SessionData", "DynamicModels", "MixedModels"]),
 
+        // Two-level dynamic structural equation models (DSEM) with latent mean centring: the
+        // specification, a Gibbs sampler with one file per block, chains, PSR and ESS.
+        .target(name: "DSEM", dependencies: ["Numerics", "Tabular", "SessionData", "MixedModels", "DynamicModels"]),
+
         // The data-generating process of rupture designs, and power studies over a grid of design
         // factors (parallel, checkpointed, sharded for Slurm job arrays).
         .target(name: "Simulation", dependencies: ["Numerics", "Tabular", "SessionData", "Ruptures", "MixedModels", "Reports",
-                                                   "DynamicModels", "SEM",
+                                                   "DynamicModels", "SEM", "DSEM",
                                                    .product(name: "Yams", package: "Yams")]),
 
         // The analysis of Gidhagen, Holmqvist & Falkenström (2025) end to end: sample, descriptives,
@@ -76,7 +80,7 @@ let package = Package(
             name: "AllianceCLI",
             dependencies: [
                 "Numerics", "Tabular", "MixedModels", "Reports", "SessionData", "Ruptures", "Simulation", "Replication",
-                "DynamicModels", "SEM",
+                "DynamicModels", "SEM", "DSEM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             plugins: ["BuildInfoPlugin"]),
@@ -85,7 +89,8 @@ let package = Package(
         .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
 
         // Timing driver used by the scripts in Benchmarks/ (run in release mode).
-        .executableTarget(name: "AllianceBenchmarks", dependencies: ["Tabular", "Numerics", "MixedModels", "SessionData", "Ruptures", "SEM", "Simulation"],
+        .executableTarget(name: "AllianceBenchmarks", dependencies: ["Tabular", "Numerics", "MixedModels", "SessionData", "Ruptures", "SEM", "Simulation",
+                                                                  "DynamicModels", "DSEM"],
                           path: "Benchmarks/AllianceBenchmarks"),
 
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
@@ -97,6 +102,8 @@ let package = Package(
         .testTarget(name: "SessionDataTests", dependencies: ["SessionData", "Tabular"]),
         .testTarget(name: "RupturesTests", dependencies: ["Ruptures", "SessionData", "Tabular"]),
         .testTarget(name: "DynamicModelsTests", dependencies: ["DynamicModels", "SessionData", "Tabular", "MixedModels"]),
+        .testTarget(name: "DSEMTests", dependencies: ["DSEM", "DynamicModels", "SessionData", "Tabular", "MixedModels", "Numerics"],
+                    exclude: ["Reference"]),
         .testTarget(name: "SEMTests", dependencies: ["SEM", "DynamicModels", "SessionData", "Tabular", "Numerics", "MixedModels", "Simulation"],
                     exclude: ["Reference"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Ruptures", "SessionData", "MixedModels", "Tabular", "Numerics",

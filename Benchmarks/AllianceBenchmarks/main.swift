@@ -1,3 +1,4 @@
+import DSEM
 import Foundation
 import MixedModels
 import Ruptures
@@ -22,6 +23,7 @@ guard let task = arguments.first else {
            AllianceBenchmarks lagged-variables FILE OUT.csv
            AllianceBenchmarks mlsem FILE FORMULA ID TIME [SESSIONS] [listwise] [error-inv]
            AllianceBenchmarks mlsem-simulation REPLICATIONS SEED [PATIENTS SESSIONS DROPOUT MISSED]
+           AllianceBenchmarks dsem-table1 SESSIONS PATIENTS REPLICATIONS SEED [latent|first]
     """)
     exit(2)
 }
@@ -193,6 +195,23 @@ do {
         let text = SessionPanelGenerator(patients: p, therapists: t, sessions: s, seed: seed).csv()
         try text.write(toFile: a[4], atomically: true, encoding: .utf8)
         print("generate-panel \(p * s) rows -> \(a[4])")
+    case "dsem-table1":
+        let a = Array(arguments.dropFirst())
+        guard (4...5).contains(a.count), let t = Int(a[0]), let n = Int(a[1]), let reps = Int(a[2]), let seed = UInt64(a[3]),
+              let initial = DSEMSpecification.InitialCondition(rawValue: a.count == 5 ? a[4] : "latent") else {
+            print("dsem-table1 SESSIONS PATIENTS REPLICATIONS SEED [latent|first]")
+            exit(2)
+        }
+        var simulation = DSEMSimulation(sessions: t, patients: n, replications: reps, seed: seed)
+        simulation.initialCondition = initial
+        let (seconds, results) = try seconds { try simulation.run() }
+        let dsem = DSEMSimulation.performance(results.map(\.dsem), lower: results.map(\.dsemLower), upper: results.map(\.dsemUpper), truth: 0.3)
+        let observed = DSEMSimulation.performance(results.map(\.observed), lower: results.map(\.observedLower), upper: results.map(\.observedUpper), truth: 0.3)
+        let converged = results.filter(\.converged).count
+        print(String(format: "dsem-table1 T=%d N=%d initial=%@ replications=%d seconds=%.1f (%.2f s per DSEM fit on one thread, %d of %d converged)",
+                     t, n, initial.rawValue, reps, seconds, results.map(\.seconds).reduce(0, +) / Double(reps), converged, reps))
+        print(String(format: "  DSEM (latent centring):   bias %+.3f (MC SE %.3f), 95%% coverage %.3f (MC SE %.3f)", dsem.bias, dsem.biasSE, dsem.coverage, dsem.coverageSE))
+        print(String(format: "  MLM (observed centring):  bias %+.3f (MC SE %.3f), 95%% coverage %.3f (MC SE %.3f)", observed.bias, observed.biasSE, observed.coverage, observed.coverageSE))
     default:
         print("unknown task \(task)")
         exit(2)

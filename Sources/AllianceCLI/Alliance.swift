@@ -9,7 +9,7 @@ struct Alliance: ParsableCommand {
         commandName: "alliance",
         abstract: "Alliance ruptures and repairs, lagged multilevel models, power simulation and publication tables for psychotherapy process research.",
         version: Alliance.versionLine,
-        subcommands: [DescribeCommand.self, RupturesCommand.self, SequencesCommand.self, FitCommand.self, MLSEMCommand.self,
+        subcommands: [DescribeCommand.self, RupturesCommand.self, SequencesCommand.self, FitCommand.self, DSEMCommand.self, MLSEMCommand.self,
                       SimulateCommand.self, PowerCommand.self, MergeCommand.self, ReplicateCommand.self]
     )
 

@@ -78,14 +78,20 @@ struct MLSEMCommand: ParsableCommand {
     @Option(help: "Output format: text (as dpm's summary, then every parameter), markdown, latex, csv (one row per coefficient) or json.")
     var format: OutputFormat = .text
 
-    @Option(help: "Write the output to this file instead of the terminal.")
+    @Option(help: "Write the output to this file instead of the terminal; a file ending in .html gets the HTML report (tables, dpm's summary, the model in lavaan syntax, the data file's SHA-256).")
     var out: String?
 
     @OptionGroup var reading: FileReadingOptions
 
     func validate() throws {
         _ = try options()
+        if printModel, let out, Self.writesHTML(out) {
+            throw ValidationError("--print-model prints the model in lavaan syntax, not a report: write it to a .lav or .txt file, not '\(out)'")
+        }
     }
+
+    /// Whether `--out` names the HTML report (by its extension, as `fit --out FILE.html`).
+    static func writesHTML(_ out: String) -> Bool { URL(fileURLWithPath: out).pathExtension.lowercased() == "html" }
 
     /// The options as the library takes them; bad values are one-line errors naming the option.
     func options() throws -> MLSEMOptions {
@@ -136,6 +142,12 @@ struct MLSEMCommand: ParsableCommand {
             return
         }
         let fit = try model.fit(lagged)
+        if let out, Self.writesHTML(out) {
+            let provenance = try ReportProvenance.now(dataFile: data, arguments: ["alliance"] + CommandLine.arguments.dropFirst(),
+                                                      version: Alliance.versionLine, sources: MLSEMReport.sources)
+            try emit(MLSEMReport.html(fit, lavaanSyntax: model.specification(waves: fit.waves).lavaanSyntax, provenance: provenance))
+            return
+        }
         let output: String
         switch format {
         case .json: output = try JSONOutput.string(fit)

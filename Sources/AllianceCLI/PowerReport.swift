@@ -175,6 +175,12 @@ struct PowerReport {
                 + analysis.estimators.map { "\($0.name), \($0.formula)" }.joined(separator: "; ") + ".",
             "† \(flagged) of \(summaries.count) rows: the \(level)% CI covered the true effect in less than \(CellFormatting.fixed(100 * Self.acceptableCoverage.lowerBound, decimals: 0))% or more than \(CellFormatting.fixed(100 * Self.acceptableCoverage.upperBound, decimals: 0))% of the replications: the estimator is biased (or its SE wrong) in this design, and its power is the rate of rejecting zero, not the power to detect the true effect (docs/METHODS.md, \"Estimators\").",
         ]
+        if analysis.oracle {
+            t.notes.append("(oracle): the same estimator fitted to the events that really happened in the simulation (the ruptures and repairs the rater perceived) instead of the detected ones: its bias is the estimator's own; the difference from the row above is the effect of misclassified ruptures.")
+        }
+        if analysis.estimators.contains(where: { $0.method == .dsem }) {
+            t.notes.append("DSEM (Bayesian): the estimate is the posterior median, the CI the equal-tailed \(level)% credible interval, p twice the one-tailed posterior p.")
+        }
         return t
     }
 

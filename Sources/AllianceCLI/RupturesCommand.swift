@@ -17,7 +17,9 @@ struct RupturesCommand: ParsableCommand {
         the preset's amount: points for drop, k for the SD criteria, z for rci and sudden-loss.
 
         --out DIR writes each table as CSV (one table per file, one header row, raw numbers), the \
-        episode table (episodes.csv) and ruptures.json. --annotate writes the data with the \
+        episode table (episodes.csv), ruptures.json, each patient's series with ruptures and repairs \
+        marked (patient-series.svg) and report.html (the tables and the figure on one page, with \
+        the data file's SHA-256). --annotate writes the data with the \
         indicators added; an SPSS or Stata file keeps every variable's labels, value labels, \
         missing values and formats.
         """)
@@ -38,7 +40,7 @@ struct RupturesCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write the episode table (.csv).", valueName: "file"))
     var episodes: String?
 
-    @Option(help: ArgumentHelp("Also write every table as CSV, the episodes and the JSON into this folder.", valueName: "dir"))
+    @Option(help: ArgumentHelp("Also write every table as CSV, the episodes, the JSON, the figure (SVG) and report.html into this folder.", valueName: "dir"))
     var out: String?
 
     @Flag(help: "Leave out the sensitivity table (every criterion side by side).")
@@ -76,7 +78,12 @@ struct RupturesCommand: ParsableCommand {
             tables.rendered(as: f, labelPrefix: "ruptures", comment: "alliance ruptures \(panel.source)")
         } ?? json
         if let out {
-            let files = tables.map { ($0.name + ".csv", $0.rendered(as: .csv)) } + [("episodes.csv", episodeCSV), ("ruptures.json", json)]
+            var files = tables.map { ($0.name + ".csv", $0.rendered(as: .csv)) } + [("episodes.csv", episodeCSV), ("ruptures.json", json)]
+            let figure = Self.figure(report, panel: panel)
+            files.append((figure.fileName!, figure.svg))
+            let provenance = try ReportProvenance.now(dataFile: input.data, arguments: ["alliance"] + CommandLine.arguments.dropFirst(),
+                                                      version: Alliance.versionLine, sources: RuptureTables.sources)
+            files.append(("report.html", Self.html(report, tables: tables, figure: figure, codebook: input.reading.codebook, provenance: provenance)))
             try OutputFolder.write(files, to: out, protecting: inputs)
         }
         for output in outputs { try OutputFile.write(output.data, to: output.path, protecting: inputs) }
@@ -101,5 +108,40 @@ struct RupturesCommand: ParsableCommand {
         for (role, who) in roles where panel.column(for: role) == nil {
             ExitStatus.printError("no column \(role.rawValue) in \(panel.source): \(who)-rated ruptures skipped; rename with --columns \(role.rawValue)=NAME")
         }
+    }
+}
+
+extension RupturesCommand {
+    /// Each patient's series per rater with the ruptures and repairs of the criterion marked.
+    static func figure(_ report: RuptureReport, panel: Panel) -> HTMLReport.Figure {
+        let chart = RuptureFigures.patientSeries(panel: panel, results: report.results, criterion: report.criterion.name)
+        let caption = "Ratings of each patient by session, per rater, with ruptures (downward triangles) and repairs (upward triangles) under the \(report.criterion.name) criterion; a missed session breaks the line."
+        return HTMLReport.Figure(svg: chart.svg(description: caption).rendered, caption: caption, fileName: "patient-series.svg")
+    }
+
+    /// `report.html`: the criterion and raters, the summary and agreement tables with the
+    /// figure, the sensitivity table, where the episodes are, and what the counts cannot say.
+    static func html(_ report: RuptureReport, tables: [Table], figure: HTMLReport.Figure, codebook: String?,
+                     provenance: ReportProvenance) -> String {
+        func table(_ name: String) -> [HTMLReport.Block] { tables.filter { $0.name == name }.map { .table($0) } }
+        var facts: [(label: String, value: String)] = [("Data", report.source)]
+        if let codebook { facts.append(("Codebook", codebook)) }
+        facts.append(("Criterion", "\(report.criterion.name): \(RuptureTables.describe(report.criterion))"))
+        facts.append(("Raters", report.results.map { RuptureFigures.label(of: $0.rater) }.joined(separator: "; ")))
+        var sections = [HTMLReport.Section("Ruptures and repairs", table("ruptures") + table("rupture-agreement") + [.figure(figure)])]
+        if report.sensitivity != nil {
+            sections.append(HTMLReport.Section("Sensitivity to the criterion", table("rupture-sensitivity")))
+        }
+        let episodes = report.raters.reduce(0) { $0 + $1.episodes.count }
+        sections.append(HTMLReport.Section("Episodes and caveats", [
+            .paragraph("The \(episodes) rupture episode\(episodes == 1 ? "" : "s") (patient, rater, onset, trough, repair, pre-rupture level, magnitude, length) are in episodes.csv next to this report; --annotate adds the indicators to the data for a lagged model."),
+            .list([
+                "A repair is by construction a rise after a low point: regression to the mean alone produces some repairs.",
+                "Prevalences under different criteria are only partly comparable (Gumz et al. 2012); the sensitivity table shows by how much they differ on these data.",
+                "With ratings after each session only, a drop from one session to the next may partly be change between sessions.",
+            ]),
+        ]))
+        return HTMLReport(title: "Alliance ruptures and repairs: \(URL(fileURLWithPath: report.source).lastPathComponent)", facts: facts,
+                          sections: sections, provenance: provenance).rendered()
     }
 }

@@ -19,6 +19,8 @@ public struct LaggedPanel: Sendable {
     /// The column holding the patient identifier, and the one holding the session number.
     public let patientColumn: String
     public let sessionColumn: String
+    /// The column holding the therapist identifier, if the panel has one.
+    public let therapistColumn: String?
     /// Patient identifiers, in the panel's order (first appearance in the file).
     public let patientIDs: [String]
     /// The first and the last session number of each patient (observed rows, missing values or not).
@@ -32,9 +34,9 @@ public struct LaggedPanel: Sendable {
     public let therapistIDs: [String]
     public let therapistOfPatient: [Int32]
     /// Values by column name, one per cell (NaN: missing value or missed session).
-    private let valuesByName: [String: [Double]]
-    /// The column names, in the order they were asked for.
-    public let variables: [String]
+    private var valuesByName: [String: [Double]]
+    /// The column names, in the order they were asked for (and added).
+    public private(set) var variables: [String]
 
     /// The largest number of cells a lagged panel may have: a bound on memory that a session
     /// number such as 10^9 in a file would otherwise blow up. 50 million cells are 400 MB per
@@ -57,6 +59,7 @@ public struct LaggedPanel: Sendable {
         source = panel.source
         patientColumn = panel.column(for: .patient)!
         sessionColumn = panel.column(for: .session)!
+        therapistColumn = panel.column(for: .therapist)
         patientIDs = panel.patientIDs
         therapistIDs = panel.therapistIDs
         therapistOfPatient = panel.therapistOfPatient
@@ -104,6 +107,18 @@ public struct LaggedPanel: Sendable {
     public func values(of name: String) -> [Double] {
         guard let v = valuesByName[name] else { preconditionFailure("'\(name)' is not a variable of this lagged panel") }
         return v
+    }
+
+    /// The lagged panel with one more variable, `name`, whose values are given per row of the panel
+    /// this lagged panel was built from (`panelRow` maps cells to those rows): a variable computed
+    /// from the panel rather than read from it, such as the rupture indicators of a criterion.
+    /// A variable of the same name is replaced.
+    public func adding(_ name: String, byPanelRow values: [Double]) -> LaggedPanel {
+        precondition(values.count > (panelRow.max() ?? -1), "\(values.count) values for the rows of a panel with more rows")
+        var copy = self
+        copy.valuesByName[name] = panelRow.map { $0 < 0 ? .nan : values[$0] }
+        if !copy.variables.contains(name) { copy.variables.append(name) }
+        return copy
     }
 
     /// The value of `name` `k` sessions earlier (k > 0) within the same patient, on every cell:

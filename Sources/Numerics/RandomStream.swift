@@ -15,7 +15,8 @@ import Foundation
 /// each replication its own stream is reproducible however the replications are scheduled.
 /// A stream is not thread-safe: use one per task.
 public final class RandomStream {
-    private let generator: UnsafeMutablePointer<gsl_rng>
+    /// GSL's generator (internal so that the multivariate draws of this module can pass it to GSL).
+    let generator: UnsafeMutablePointer<gsl_rng>
 
     /// The key this stream was created from.
     public let seed: UInt64
@@ -87,6 +88,16 @@ public final class RandomStream {
 
     /// Beta with parameters a and b.
     public func beta(_ a: Double, _ b: Double) -> Double { gsl_ran_beta(generator, a, b) }
+
+    /// Chi-square with `degreesOfFreedom` (> 0, not necessarily whole) degrees of freedom.
+    public func chiSquare(degreesOfFreedom nu: Double) -> Double { gsl_ran_chisq(generator, nu) }
+
+    /// Inverse gamma with shape a and scale b, density b^a / Gamma(a) x^(-a-1) exp(-b/x): the
+    /// reciprocal of a gamma variate with shape a and rate b (the conjugate posterior of a normal
+    /// variance).
+    public func inverseGamma(shape a: Double, scale b: Double) -> Double {
+        b / gsl_ran_gamma(generator, a, 1)
+    }
 
     /// Shuffles the array in place (GSL's Fisher-Yates `gsl_ran_shuffle`).
     public func shuffle<T: BitwiseCopyable>(_ array: inout [T]) {

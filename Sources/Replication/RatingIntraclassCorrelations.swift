@@ -78,6 +78,13 @@ public struct RatingIntraclassCorrelations: Sendable, Encodable {
         return syntactic ? name : "`\(name)`"
     }
 
+    /// `the REML model y ~ 1 + (1 | patient)`, or for several ratings the first's model and that
+    /// every other rating has its own.
+    static func model(_ iccs: [RatingIntraclassCorrelations]) -> String {
+        guard let first = iccs.first else { return "an empty REML model" }
+        return iccs.count == 1 ? "the REML model \(first.formula)" : "an empty REML model of each rating (\(first.formula), and the same for the others)"
+    }
+
     /// The table of `alliance describe`: one row per rating.
     public static func table(_ iccs: [RatingIntraclassCorrelations]) -> Table {
         let withTherapists = iccs.contains { $0.therapist != nil }
@@ -86,7 +93,7 @@ public struct RatingIntraclassCorrelations: Sendable, Encodable {
         var t = Table(title: "Table 4. Intraclass correlations", name: "icc", columns: columns)
         var notes = [String]()
         if let reason = iccs.first?.therapistShareNotEstimated {
-            t.notes = ["ICC patient = τ²(patient) / (τ²(patient) + σ²), the share of the rating's variance between patients within therapists, from the REML model \(iccs.first?.formula ?? ""). No therapist share is estimated, by the rule the models follow: \(reason)."]
+            t.notes = ["ICC patient = τ²(patient) / (τ²(patient) + σ²), the share of the rating's variance between patients within therapists, from \(model(iccs)). No therapist share is estimated, by the rule the models follow: \(reason)."]
             for icc in iccs {
                 t.append([.text(icc.rating), icc.patient.map { .bounded($0, decimals: 2) } ?? .text("NA")])
                 if let problem = icc.problem { t.notes.append("\(icc.rating): not estimable (\(problem)).") }
@@ -104,7 +111,7 @@ public struct RatingIntraclassCorrelations: Sendable, Encodable {
         let definition = withTherapists
             ? "ICC patient = τ²(patient) / (τ²(therapist) + τ²(patient) + σ²) and ICC therapist = τ²(therapist) / (the same sum): the shares of each rating's variance between patients (within therapists) and between therapists"
             : "ICC patient = τ²(patient) / (τ²(patient) + σ²): the share of each rating's variance between patients"
-        t.notes = ["\(definition), from the REML model \(iccs.first?.formula ?? "")\(withTherapists ? "; with few therapists the therapist share is imprecise" : "")."] + notes
+        t.notes = ["\(definition), from \(model(iccs))\(withTherapists ? "; with few therapists the therapist share is imprecise" : "")."] + notes
         return t
     }
 }

@@ -104,7 +104,7 @@ public enum MLSEMTables {
         var table = Table(title: "Model fit", name: name, columns: [TableColumn("Index", alignment: .left), TableColumn("Value")])
         let sem = fit.sem
         if let f = sem.fitIndices {
-            table.append([.text("Chi-square"), .number(f.chisq, decimals: 3)])
+            table.append([.text("χ²"), .number(f.chisq, decimals: 3)])
             table.append([.text("df"), .integer(f.df)])
             table.append([.text("p"), f.pvalue.map { .pValue($0) } ?? .empty])
             table.append([.text("CFI"), .bounded(f.cfi, decimals: 3)])
@@ -138,9 +138,9 @@ public enum MLSEMTables {
     static func notes(_ fit: MLSEMFit) -> [String] {
         let sem = fit.sem
         var notes = ["ML estimates (\(sem.missing == .fiml ? "full-information ML over every observed value" : "listwise deletion")); \(sem.information.rawValue) information standard errors; 95% Wald CIs."]
-        notes.append("N = \(fit.patientsUsed) patients; sessions \(fit.waves.first)-\(fit.waves.end), equations for \(fit.waves.start)-\(fit.waves.end).")
+        notes.append("N = \(fit.patientsUsed) patients; sessions \(fit.waves.first)\u{2013}\(fit.waves.end), equations for \(fit.waves.start)\u{2013}\(fit.waves.end).")
         if let f = sem.fitIndices {
-            var text = String(format: "chi-square(%d) = %.2f, ", f.df, f.chisq)
+            var text = String(format: "χ²(%d) = %.2f, ", f.df, f.chisq)
             text += f.pvalue.map { $0 < 0.001 ? "p < .001" : "p = " + CellFormatting.withoutLeadingZero(String(format: "%.3f", $0)) } ?? "p = NA"
             text += ", CFI = " + CellFormatting.withoutLeadingZero(String(format: "%.3f", f.cfi))
             if let r = f.rmsea, let l = f.rmseaLower, let u = f.rmseaUpper {
@@ -150,7 +150,7 @@ public enum MLSEMTables {
             text += ", SRMR = " + CellFormatting.withoutLeadingZero(String(format: "%.3f", f.srmr)) + "."
             notes.append(text)
         } else if let why = sem.fitIndicesUnavailable {
-            notes.append("Chi-square and fit indices not available: \(why).")
+            notes.append("χ² and fit indices not available: \(why).")
         }
         let predetermined = fit.formula.predictors.filter(\.predetermined).map(\.variable.term)
         if !predetermined.isEmpty { notes.append("Predetermined (sequentially exogenous): \(predetermined.joined(separator: ", ")).") }

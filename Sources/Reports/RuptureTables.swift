@@ -132,3 +132,15 @@ public enum RuptureTables {
         return t
     }
 }
+
+extension RuptureTables {
+    /// The sources of the rupture methods, for the footers of the HTML reports of `alliance
+    /// ruptures` and `alliance replicate` (docs/METHODS.md, "Rupture and repair criteria", has
+    /// the details).
+    public static let sources = [
+        "Holmqvist Larsson, M., Falkenström, F., Andersson, G., & Holmqvist, R. (2018). Alliance ruptures and repairs in psychotherapy in primary care. Psychotherapy Research, 28(1). doi:10.1080/10503307.2016.1174345 (repair, rupture and no-rupture classes).",
+        "Wilson, E. B. (1927). Probable inference, the law of succession, and statistical inference. Journal of the American Statistical Association, 22, 209-212 (the CI of a prevalence).",
+        "Cohen, J. (1960). A coefficient of agreement for nominal scales. Educational and Psychological Measurement, 20, 37-46 (kappa).",
+        "The rupture criteria and their sources (Stiles et al. 2004; Strauss et al. 2006; Gumz et al. 2012; Jacobson & Truax 1991; Tang & DeRubeis 1999, as the R package suddengains codes it): docs/METHODS.md, \"Rupture and repair criteria\".",
+    ]
+}

@@ -45,6 +45,26 @@ public struct Table: Sendable, Equatable {
     public mutating func appendSection(_ heading: String) {
         rows.append(.section(heading))
     }
+
+    /// The table without the columns whose cells are empty in every row (a CSV file has no
+    /// labels to show under "Label"), and the headers of the columns left out. For displays: a
+    /// CSV keeps every column, so that its layout does not depend on the data.
+    public func droppingEmptyColumns() -> (table: Table, dropped: [String]) {
+        let cellRows = rows.compactMap { row -> [Cell]? in
+            if case .cells(let cells) = row { return cells }
+            return nil
+        }
+        let kept = columns.indices.filter { j in cellRows.isEmpty || cellRows.contains { $0[j] != .empty } }
+        guard kept.count < columns.count else { return (self, []) }
+        var table = self
+        table.columns = kept.map { columns[$0] }
+        table.rows = rows.map { row in
+            if case .cells(let cells) = row { return .cells(kept.map { cells[$0] }) }
+            return row
+        }
+        let dropped = columns.indices.filter { !kept.contains($0) }.map { columns[$0].header }
+        return (table, dropped)
+    }
 }
 
 /// How a table becomes CSV, where every column is one variable and every row one observation.

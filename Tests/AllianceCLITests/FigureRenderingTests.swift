@@ -6,8 +6,9 @@ import Testing
 /// Chromium: no text smaller than 10 px, no text running off the canvas, no two texts
 /// overlapping (tick labels, legends, titles, arrow labels). The figures come from the commands
 /// on the bundled data, on data whose raters use different scales (one panel per rater, percent
-/// of scale), from a power study with long grid-factor names, and from observer-coded events
-/// (categories and codes).
+/// of scale), from a power study with long grid-factor names, from observer-coded events
+/// (categories and codes), and from describe (alliance and distress; raters on different scales)
+/// and ruptures.
 @Suite(.serialized) struct FigureRenderingTests {
     static let datasets = CommandRunner.repositoryRoot.appendingPathComponent("datasets")
 
@@ -39,8 +40,15 @@ import Testing
         let codebook = Self.datasets.appendingPathComponent("coded-sessions-codebook.yaml").path
         try run(["sequences", events, "--codebook", codebook, "--out", "categories"])
         try run(["sequences", events, "--codebook", codebook, "--unit", "code", "--out", "codes"])
+        // describe's means by session (alliance and distress panels; one panel per rater when their scales differ), ruptures' series.
+        let bundled = Self.datasets.appendingPathComponent("sud-synthetic.csv").path
+        try run(["describe", bundled, "--codebook", Self.datasets.appendingPathComponent("sud-synthetic.yaml").path, "--out", "described"])
+        try run(["describe", "scales.csv", "--scale", "alliance_patient=1:5", "--scale", "alliance_therapist=1:7",
+                 "--scale", "distress=0:40", "--out", "described-scales"])
+        try run(["ruptures", bundled, "--codebook", Self.datasets.appendingPathComponent("sud-synthetic.yaml").path, "--criterion", "rci",
+                 "--out", "ruptures"])
         var figures = [URL]()
-        for sub in ["bundled", "scales", "categories", "codes"] {
+        for sub in ["bundled", "scales", "categories", "codes", "described", "described-scales", "ruptures"] {
             let dir = folder.appendingPathComponent(sub)
             figures += try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".svg") }.sorted()
                 .map { dir.appendingPathComponent($0) }
@@ -100,7 +108,7 @@ import Testing
         let folder = try ToolRunner.scratch("figures")
         defer { try? FileManager.default.removeItem(at: folder) }
         let figures = try makeFigures(in: folder)
-        #expect(figures.count == 3 + 3 + 1 + 1 + 1, "\(figures.map(\.lastPathComponent))")
+        #expect(figures.count == 3 + 3 + 1 + 1 + 1 + 3, "\(figures.map(\.lastPathComponent))")
 
         // rsvg-convert draws each at its natural size.
         var named = [(name: String, svg: String)]()

@@ -125,4 +125,59 @@ import Testing
             try checkInBrowser(report, in: report.deletingLastPathComponent())
         }
     }
+
+    /// The SHA-256 of `path` as coreutils' sha256sum computes it (independently of OpenSSL).
+    func sha256sum(_ path: String, in folder: URL) throws -> String? {
+        guard let run = try ToolRunner.run(["sha256sum"], [path], in: folder) else { return nil }
+        return run.output.split(separator: " ").first.map(String.init)
+    }
+
+    /// The ids of the tables and the number of figures of a report.
+    func contents(_ html: String) -> (tables: [String], figures: Int) {
+        (html.matches(of: /<table id="table-([^"]+)"/).map { String($0.1) }, html.components(separatedBy: "<figure").count - 1)
+    }
+
+    @Test func describeRupturesAndMLSEMReportsRenderAndFitThePage() throws {
+        let folder = try ToolRunner.scratch("html-data")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = Self.datasets.appendingPathComponent("sud-synthetic.csv").path
+        let codebook = Self.datasets.appendingPathComponent("sud-synthetic.yaml").path
+        let wages = Self.datasets.appendingPathComponent("classic/wages.csv").path
+        for arguments in [["describe", data, "--codebook", codebook, "--out", "described"],
+                          ["ruptures", data, "--codebook", codebook, "--out", "ruptures"],
+                          ["mlsem", wages, "--formula", "wks ~ pre(lag(union)) + lag(lwage) | ed", "--id", "id", "--time", "t",
+                           "--error-inv", "--out", "mlsem.html"]] {
+            let run = try CommandRunner.run(arguments, in: folder)
+            #expect(run.status == 0, "\(arguments[0]): \(run.standardError)")
+        }
+        let reports = [folder.appendingPathComponent("described/report.html"), folder.appendingPathComponent("ruptures/report.html"),
+                       folder.appendingPathComponent("mlsem.html")]
+        let html = try reports.map { try String(contentsOf: $0, encoding: .utf8) }
+
+        // What each report holds: every table of the command, its figure, the data file's hash.
+        #expect(contents(html[0]).tables == ["sample", "ratings", "ratings-by-session", "icc", "variables"] && contents(html[0]).figures == 1)
+        #expect(contents(html[1]).tables == ["ruptures", "rupture-agreement", "rupture-sensitivity"] && contents(html[1]).figures == 1)
+        #expect(contents(html[2]).tables == ["mlsem-coefficients", "mlsem-fit"] && contents(html[2]).figures == 0)
+        if let hash = try sha256sum(data, in: folder), let wagesHash = try sha256sum(wages, in: folder) {
+            #expect(html[0].contains(hash) && html[1].contains(hash) && html[2].contains(wagesHash))
+        }
+        // The figures are the ones written next to the reports (ids prefixed for the page).
+        let series = try String(contentsOf: folder.appendingPathComponent("ruptures/patient-series.svg"), encoding: .utf8)
+        let polygons = { (text: String) in text.components(separatedBy: "<polygon").count - 1 }
+        #expect(polygons(series) > 100 && polygons(html[1]) == polygons(series) && html[1].contains(">119</text>"))
+        let means = try String(contentsOf: folder.appendingPathComponent("described/ratings-by-session.svg"), encoding: .utf8)
+        #expect(means.contains(">Alliance</text>") && means.contains(">distress</text>"))
+        // dpm's published Socius estimates (lag(union) -1.206, SE 0.522; chi-square 138.476 on 76 df), with true minus signs;
+        // the model in lavaan syntax; dpm's and lavaan's papers among the sources.
+        #expect(html[2].contains("<td class=\"left\">lag(union)</td><td class=\"right number\">\u{2212}1.206</td><td class=\"right number\">0.522</td>"))
+        #expect(html[2].contains("<td class=\"left\">χ²</td><td class=\"right number\">138.476</td>"))
+        #expect(html[2].contains("wks_2 ~ en1*union_1 + ex1*lwage_1 + c1*ed + p1*wks_1"))
+        #expect(html[2].contains("doi:10.1177/2378023117710578") && html[2].contains("doi:10.18637/jss.v048.i02"))
+        // Options in the text are code that never breaks at its hyphens.
+        #expect(html[0].contains("<code class=\"option\">--scale</code>"))
+
+        for report in reports {
+            try checkInBrowser(report, in: report.deletingLastPathComponent())
+        }
+    }
 }

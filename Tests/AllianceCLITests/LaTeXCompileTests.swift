@@ -50,6 +50,8 @@ import Testing
                                             "--test", "session = session:alliance = 0", "--boot", "20"], in: folder)),
             ("sequences", try latex(of: ["sequences", Self.datasets.appendingPathComponent("coded-sessions-synthetic.csv").path,
                                           "--codebook", Self.datasets.appendingPathComponent("coded-sessions-codebook.yaml").path], in: folder)),
+            ("mlsem", try latex(of: ["mlsem", Self.datasets.appendingPathComponent("classic/wages.csv").path,
+                                      "--formula", "wks ~ pre(lag(union)) + lag(lwage) | ed", "--id", "id", "--time", "t", "--error-inv"], in: folder)),
         ]
         // replicate --out writes tables.tex; power writes the summary as LaTeX by its extension.
         let replicate = try CommandRunner.run(["replicate", "--out", "results", "--quiet"], in: folder)

@@ -53,6 +53,28 @@ import Testing
         #expect(out.status == 0)
         #expect(out.standardOutput.hasPrefix("## Main regressions\nwks_2 ~ en1*union_1 + ex1*lwage_1 + c1*ed + p1*wks_1\n"))
         #expect(out.standardOutput.contains("wks_2 ~~ v*wks_2\n"))
+        // The syntax is not a report: --out FILE.html with it is a one-line error, and nothing is written.
+        let dir = try folder([:])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let html = try CommandRunner.run(Self.socius + ["--print-model", "--out", "model.html"], in: dir)
+        #expect(html.status == 2 && html.standardError.contains("--print-model prints the model in lavaan syntax, not a report"))
+        #expect(html.standardError.split(separator: "\n").count == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+    }
+
+    /// On the bundled data over sessions 1-16 the saturated model has no maximum (docs/METHODS.md,
+    /// "Fit indices"): the HTML report says so where a reader looks first, and shows no χ².
+    @Test func reportSaysWhenFitIndicesAreNotDefined() throws {
+        let dir = try folder([:])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = CommandRunner.repositoryRoot.appendingPathComponent("datasets/sud-synthetic.csv").path
+        let out = try CommandRunner.run(["mlsem", data, "--formula", "distress ~ pre(lag(alliance_patient))", "--sessions", "1:16",
+                                         "--out", "sud.html"], in: dir)
+        #expect(out.status == 0, "\(out.standardError)")
+        let html = try String(contentsOf: dir.appendingPathComponent("sud.html"), encoding: .utf8)
+        #expect(html.contains("<p class=\"notice\">χ², CFI, TLI, RMSEA and SRMR are not available: the saturated model has no proper maximum"))
+        #expect(!html.contains("<td class=\"left\">χ²</td>") && html.contains("<td class=\"left\">Log-likelihood</td>"))
+        #expect(html.contains("<td class=\"left\">lag(alliance_patient)</td>") && html.contains("<td class=\"left\">lag(distress)</td>"))
     }
 
     @Test func everyFormat() throws {

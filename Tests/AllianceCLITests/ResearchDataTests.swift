@@ -124,7 +124,7 @@ import Tabular
         #expect(scaled.standardError == "alliance: d.csv:150: column 'alliance_patient': 99 is outside the scale 1 to 5\n")
     }
 
-    /// describe --out and ruptures --out: one tidy CSV per table, and the JSON.
+    /// describe --out and ruptures --out: one tidy CSV per table, the JSON, the figure and the HTML report.
     @Test func outFoldersHoldTidyCSVs() throws {
         let root = CommandRunner.repositoryRoot
         let dir = try folder()
@@ -133,9 +133,9 @@ import Tabular
         #expect(try CommandRunner.run(["describe", data, "--out", "d"], in: dir).status == 0)
         #expect(try CommandRunner.run(["ruptures", data, "--out", "r"], in: dir).status == 0)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("d").path).sorted()
-            == ["describe.json", "icc.csv", "ratings-by-session.csv", "ratings.csv", "sample.csv", "variables.csv"])
+            == ["describe.json", "icc.csv", "ratings-by-session.csv", "ratings-by-session.svg", "ratings.csv", "report.html", "sample.csv", "variables.csv"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("r").path).sorted()
-            == ["episodes.csv", "rupture-agreement.csv", "rupture-sensitivity.csv", "ruptures.csv", "ruptures.json"])
+            == ["episodes.csv", "patient-series.svg", "report.html", "rupture-agreement.csv", "rupture-sensitivity.csv", "ruptures.csv", "ruptures.json"])
         for sub in ["d", "r"] {
             for name in try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent(sub).path) where name.hasSuffix(".csv") {
                 let table = try DelimitedTextReader().read(path: dir.appendingPathComponent("\(sub)/\(name)").path)
@@ -146,15 +146,16 @@ import Tabular
                 #expect(!text.contains("%") && !text.contains("–") && !text.contains("NaN") && !text.contains("Inf"), "\(name)")
             }
         }
-        // The prevalence table: one row per rater, filled (51.26% of 119 patients, Wilson CI 42.38 to 60.06).
+        // The prevalence table: one row per rater, filled (60 of 119 patients, 50.42%, counted from the
+        // file by hand; Wilson CI 41.57 to 59.25, R's prop.test(60, 119, correct = FALSE)).
         let ruptures = try DelimitedTextReader().read(path: dir.appendingPathComponent("r/ruptures.csv").path)
         #expect(ruptures.rowCount == 2 && ruptures["rater"] == .categorical(codes: [0, 1], labels: ["patient", "therapist"]))
         guard case .numeric(let prevalence)? = ruptures["patients_with_rupture_percent"],
               case .numeric(let lower)? = ruptures["patients_with_rupture_percent_ci_lower"] else {
             Issue.record("prevalence not numeric"); return
         }
-        #expect(abs(prevalence[0] - 100 * 61.0 / 119) < 1e-12)
-        #expect(abs(lower[0] - 42.38190811657241) < 1e-10)
+        #expect(abs(prevalence[0] - 100 * 60.0 / 119) < 1e-12)
+        #expect(abs(lower[0] - 41.56543085767856) < 1e-10)
         #expect(ruptures["patients_judged"] == .numeric([119, 119]))
     }
 

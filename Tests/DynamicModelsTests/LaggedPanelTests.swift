@@ -56,6 +56,18 @@ import MixedModels
                          20, .nan, 26, .nan, .nan]))
     }
 
+    /// A variable computed per panel row (a rupture indicator) lands on the cells of those rows;
+    /// a missed session's cell stays missing.
+    @Test func computedVariables() throws {
+        let l = try lagged()
+        #expect(l.therapistColumn == "therapist")
+        // Panel rows in panel order: A2, A3, A5, B1, B2, B3.
+        let added = l.adding("rupture", byPanelRow: [0, 1, 0, 1, 0, 0])
+        #expect(same(added.values(of: "rupture"), [0, 1, .nan, 0, 1, 0, 0]))
+        #expect(added.variables == ["distress", "age", "rupture"])
+        #expect(same(added.lagged("rupture", by: 1), [.nan, 0, 1, .nan, .nan, 1, 0]))
+    }
+
     @Test func personConstants() throws {
         let l = try lagged()
         #expect(try l.personConstant("age") == [30, 41])

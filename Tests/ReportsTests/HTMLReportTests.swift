@@ -39,6 +39,25 @@ import Testing
         #expect(page.contains("<li>Falkenström, F. (2024). A source.</li>"))
     }
 
+    @Test func optionsInTextAreCodeThatDoesNotBreak() {
+        let text = HTMLTableRenderer.inline("Give --scale NAME=MIN:MAX or --na, not co--op, ---x or --; n = 2.").render()
+        #expect(text == "Give <code class=\"option\">--scale</code> NAME=MIN:MAX or <code class=\"option\">--na</code>, not co--op, ---x or --; <i>n</i> = 2.")
+        #expect(HTMLTableRenderer.commandLine("alliance mlsem 'a b.csv' --formula 'y ~ lag(x)' --out r.html").render()
+            == "<code>alliance mlsem 'a b.csv' <span class=\"option\">--formula</span> 'y ~ lag(x)' <span class=\"option\">--out</span> r.html</code>")
+        #expect(ReportStyle.css.contains("code.option, code .option { white-space: nowrap; }"))
+    }
+
+    @Test func emptyColumnsAreLeftOutOfADisplay() {
+        var t = Table(title: "Variables", name: "variables", columns: [TableColumn("Variable"), TableColumn("Label"), TableColumn("Format")])
+        t.appendSection("File")
+        t.append([.text("a"), .empty, .text("F8.2")])
+        t.append([.text("b"), .empty, .empty])
+        let (shown, dropped) = t.droppingEmptyColumns()
+        #expect(dropped == ["Label"] && shown.columns.map(\.header) == ["Variable", "Format"])
+        #expect(shown.rows == [.section("File"), .cells([.text("a"), .text("F8.2")]), .cells([.text("b"), .empty])])
+        #expect(t.droppingEmptyColumns().table.droppingEmptyColumns().dropped.isEmpty)
+    }
+
     @Test func sha256AndShellQuoting() throws {
         // FIPS 180-2's test vector for "abc".
         #expect(try ReportProvenance.sha256(of: Data("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")

@@ -79,6 +79,21 @@ import Tabular
         #expect(c.analysis.estimators[0] == Estimator.laggedCentred)
     }
 
+    /// DSEM estimators: the built-in `dsem` and a user's `{name, dsem}`; each estimator gets its
+    /// fit to the true events unless `oracle: false`.
+    @Test func dsemEstimatorsAndOracleFits() throws {
+        let c = try study("""
+        analysis:
+          estimators: [dsem, {name: fixed-ar, dsem: "distress ~ lag(distress) + lag(rupture) + (1 | patient)"}]
+        """)
+        #expect(c.analysis.estimators[0] == Estimator.dsem && Estimator.dsem.method == .dsem)
+        #expect(c.analysis.estimators[1].method == .dsem && c.analysis.estimators[1].focalTerms == [.rupture])
+        #expect(c.analysis.fits.map(\.name) == ["dsem", "dsem (oracle)", "fixed-ar", "fixed-ar (oracle)"])
+        #expect(c.canonicalText.contains("{name: fixed-ar, dsem: "))
+        let without = try study("analysis: {estimators: [dsem], oracle: false}\n")
+        #expect(without.analysis.fits.map(\.name) == ["dsem"])
+    }
+
     static let badConfigurations: [(yaml: String, message: String)] = [
         ("distress:\n  autoregression: high\n", "test.yaml:2: field 'distress.autoregression' must be a number strictly between -1 and 1, not 'high'"),
         ("distress:\n  autoregression: 1\n", "test.yaml:2: field 'distress.autoregression' must be a number strictly between -1 and 1, not '1'"),
@@ -94,7 +109,11 @@ import Tabular
         ("analysis: {criterion: steep}\n", "test.yaml:1: field 'analysis.criterion': unknown criterion 'steep' (choose drop, rci, stiles-2sd, strauss-1sd, gumz, sudden-loss)"),
         ("analysis: {criterion: {preset: drop, threshold: -1}}\n", "test.yaml:1: field 'analysis.criterion': must be a positive number, not -1.0"),
         ("analysis: {raters: [client]}\n", "test.yaml:1: field 'analysis.raters' must list patient and/or therapist, not 'client'"),
-        ("analysis: {estimators: [ols]}\n", "test.yaml:1: field 'analysis.estimators[0]': unknown estimator 'ols' (built in: lagged-observed, lagged-centred, detrended, mlsem, lagged-ar1; or give {name: ..., formula: ...})"),
+        ("analysis:\n  estimators:\n    - {name: x, dsem: \"distress ~ lag(distress) + lag(mood) + (1 | patient)\"}\n", "test.yaml:3: field 'analysis.estimators[0].dsem': the formula reads 'mood', which is not a DSEM analysis variable (variables: distress, alliance, rupture, repair, session)"),
+        ("analysis:\n  estimators:\n    - {name: x, dsem: \"distress ~ lag(distress) + rupture + (1 | patient)\"}\n", "test.yaml:3: field 'analysis.estimators[0].dsem': the formula must have lag(rupture) or lag(repair) (or both) among its terms"),
+        ("analysis: {oracle: maybe}\n", "test.yaml:1: field 'analysis.oracle' must be true or false, not 'maybe'"),
+        ("analysis: {estimators: [ols]}\n", "test.yaml:1: field 'analysis.estimators[0]': unknown estimator 'ols' (built in: lagged-observed, lagged-centred, detrended, dsem, mlsem, lagged-ar1; or give {name: ..., formula: ...} or {name: ..., dsem: ...})"),
+        ("analysis:\n  estimators:\n    - {name: x, dsem: \"distress ~ lag(distress) + lag(rupture) + (1 | patient)\", residuals: \"ar1(session | patient)\"}\n", "test.yaml:3: field 'analysis.estimators[0].residuals': a residual correlation structure is for an lme4 'formula', not a 'dsem' formula"),
         ("analysis:\n  estimators:\n    - {name: x, formula: \"distress_next ~ mood + rupture + (1 | patient)\"}\n", "test.yaml:3: field 'analysis.estimators[0].formula': the formula reads 'mood', which is not an analysis variable (variables: patient, therapist, session, alliance_patient, alliance_therapist, distress, distress_next, distress_within, distress_mean, distress_detrended, distress_next_detrended, alliance, rupture, repair)"),
         ("analysis:\n  estimators:\n    - {name: x, formula: \"distress_next ~ distress + (1 | patient)\"}\n", "test.yaml:3: field 'analysis.estimators[0].formula': the formula must have 'rupture' or 'repair' (or both) among its terms"),
         ("grid:\n  patiens: [60, 120]\n", "test.yaml:2: grid factor 'patiens': no such field (vary a field of the configuration, e.g. patients, sessions.mean, distress.rupture_effect.patient, analysis.criterion)"),

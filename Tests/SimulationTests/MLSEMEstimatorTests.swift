@@ -26,6 +26,7 @@ import Testing
     analysis:
       raters: [patient]
       estimators: [mlsem]
+      oracle: false
     """
 
     @Test func fitsEveryReplicationAndLogsTheEstimates() throws {

@@ -176,6 +176,43 @@ import Simulation
         #expect(abs(repairs / onsets - expected) < 4 * (expected * (1 - expected) / onsets).squareRoot())
     }
 
+    /// Ruptures of the therapist's own: with shared ruptures at rate .1 (the therapist perceiving
+    /// none of them) and own ruptures at rate .15, the therapist's perceived onsets per session
+    /// t >= 2 are 1 - (1 - .1 x 0)(1 - .15) = .15 and never coincide with the patient's beyond
+    /// chance; the patient's are .1; the therapist's own ruptures lower only the therapist's ratings.
+    @Test func ownRupturesOfOneRater() throws {
+        let p = try quietProcess("""
+        patients: 2000
+        sessions: {distribution: fixed, mean: 20, minimum: 20, maximum: 20}
+        alliance:
+          patient: {mean: 50, patient_sd: 0, slope: 0, slope_sd: 0, therapist_sd: 0, autoregression: 0, residual_sd: 0, scale: {minimum: -1000, maximum: 1000, values_per_point: 1}}
+          therapist: {mean: 50, patient_sd: 0, slope: 0, slope_sd: 0, therapist_sd: 0, autoregression: 0, residual_sd: 0, scale: {minimum: -1000, maximum: 1000, values_per_point: 1}}
+        ruptures: {rate: 0.1, size_mean: 2, size_sd: 0, repair_probability: 0, sensitivity: {patient: 1, therapist: 0}, own_rate: {patient: 0, therapist: 0.15}}
+        """)
+        let table = try SimulatedSample(process: p, seed: 8).tableWithTrueEvents()
+        let session = column(table, "session"), yP = column(table, "alliance_patient"), yT = column(table, "alliance_therapist")
+        let startedP = column(table, "true_rupture_patient"), startedT = column(table, "true_rupture_therapist")
+        var eligible = 0.0, patient = 0.0, therapist = 0.0, both = 0.0
+        for rows in rowsByPatient(table) {
+            var openP = 0.0, openT = 0.0
+            for r in rows {
+                openP += startedP[r]
+                openT += startedT[r]
+                // Unrepaired ruptures of size 2 lower each rater's own ratings only.
+                #expect(yP[r] == 50 - 2 * openP && yT[r] == 50 - 2 * openT)
+                guard session[r] >= 2 else { continue }
+                eligible += 1
+                patient += startedP[r]
+                therapist += startedT[r]
+                both += startedP[r] * startedT[r]
+            }
+        }
+        #expect(abs(patient / eligible - 0.1) < 4 * (0.09 / eligible).squareRoot())
+        #expect(abs(therapist / eligible - 0.15) < 4 * (0.15 * 0.85 / eligible).squareRoot())
+        // Independent draws: both at one session with probability .1 x .15.
+        #expect(abs(both / eligible - 0.015) < 4 * (0.015 * 0.985 / eligible).squareRoot())
+    }
+
     @Test func distressFeedbackRaisesTheOnsetRate() throws {
         // With κ = 1, no autoregression and no effects on distress, w_t is independent standard
         // normal (in SD units) at every session, so onsets are independent with probability

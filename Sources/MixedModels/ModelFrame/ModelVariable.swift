@@ -46,9 +46,9 @@ enum ModelVariable: Sendable {
 /// first (`a A b B`); digits sort before letters, character by character (`10` before `9`).
 /// This is an approximation of the locale's collation for the characters that appear in level
 /// names [I]; numeric columns turned into factors sort numerically instead, as R does.
-enum LevelOrder {
+public enum LevelOrder {
     /// The indices of `labels` in sorted order.
-    static func sortedIndices(_ labels: [String]) -> [Int] {
+    public static func sortedIndices(_ labels: [String]) -> [Int] {
         let folded = labels.map { $0.lowercased() }
         return labels.indices.sorted { a, b in
             if folded[a] != folded[b] { return folded[a] < folded[b] }

@@ -135,7 +135,7 @@ public struct HTMLReport: Sendable {
         if let file = provenance.dataFile {
             facts.append(("Data", .group(.code(.text(file)), .text(", SHA-256 "), .code(.class("hash"), .text(provenance.dataSHA256 ?? "unknown")))))
         }
-        facts.append(("Command", .code(.text(provenance.commandLine))))
+        facts.append(("Command", HTMLTableRenderer.commandLine(provenance.commandLine)))
         facts.append(("Made by", .text(provenance.version)))
         facts.append(("Date", .text(provenance.date)))
         return .footer(

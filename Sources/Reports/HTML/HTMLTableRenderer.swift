@@ -17,8 +17,39 @@ struct HTMLTableRenderer {
         return (String(number), text)
     }
 
-    /// Text with APA's statistical symbols in `<i>` and minus signs in numbers.
+    /// Text with APA's statistical symbols in `<i>` and minus signs in numbers; command-line
+    /// options (`--scale`) in `<code class="option">`, kept as typed and never broken at their
+    /// hyphens.
     static func inline(_ text: String) -> Node<HTML.BodyContext> {
+        .group(optionRuns(text).map { run in run.isOption ? .code(.class("option"), .text(run.text)) : typeset(run.text) })
+    }
+
+    /// A command line as code, its options (`--out`) never broken at their hyphens (a path may
+    /// still break anywhere, so that a long one fits a phone).
+    static func commandLine(_ text: String) -> Node<HTML.BodyContext> {
+        .code(.group(optionRuns(text).map { run in run.isOption ? .span(.class("option"), .text(run.text)) : .text(run.text) }))
+    }
+
+    /// `text` cut into runs of plain text and options: `--` and a lowercase word (with inner
+    /// hyphens) that starts a word (not `a--b`, not a longer run of hyphens).
+    static func optionRuns(_ text: String) -> [(text: String, isOption: Bool)] {
+        var runs = [(text: String, isOption: Bool)]()
+        var plain = text.startIndex
+        for match in text.matches(of: /--[a-z][a-z0-9]*(-[a-z0-9]+)*/) {
+            if match.range.lowerBound > text.startIndex {
+                let before = text[text.index(before: match.range.lowerBound)]
+                if before.isLetter || before.isNumber || before == "-" { continue }
+            }
+            if plain < match.range.lowerBound { runs.append((String(text[plain..<match.range.lowerBound]), false)) }
+            runs.append((String(match.output.0), true))
+            plain = match.range.upperBound
+        }
+        if plain < text.endIndex || runs.isEmpty { runs.append((String(text[plain...]), false)) }
+        return runs
+    }
+
+    /// Text with APA's statistical symbols in `<i>` and minus signs in numbers.
+    private static func typeset(_ text: String) -> Node<HTML.BodyContext> {
         .group(StatisticalSymbols.runs(Typography.minusSigns(Typography.mathSigns(text))).map { run -> Node<HTML.BodyContext> in
             switch run {
             case .plain(let p): return .text(p)

@@ -1,12 +1,13 @@
 /// The style sheet of every HTML report, inside the file: readable on a phone (the text reflows,
 /// wide tables scroll in their own box, figures shrink to the width), APA tables (rules, italic
-/// captions, right-aligned numbers with tabular figures), and print styles for A4.
+/// captions, right-aligned numbers with tabular figures), and print styles for A4 (a figure
+/// taller than the page, each patient's series, is scaled to fit it whole, never sliced).
 enum ReportStyle {
     static let css = """
         :root { color-scheme: light; }
         body { font-family: Helvetica, Arial, sans-serif; line-height: 1.45; color: #111; background: #fff;
                max-width: 64rem; margin: 0 auto; padding: 1rem 1.25rem 2rem; }
-        h1 { font-size: 1.5rem; margin: .5rem 0 .25rem; }
+        h1 { font-size: 1.5rem; margin: .5rem 0 .25rem; overflow-wrap: anywhere; }
         h2 { font-size: 1.2rem; margin: 2rem 0 .5rem; border-bottom: 1px solid #ddd; padding-bottom: .2rem; }
         p.subtitle { font-style: italic; margin: 0 0 .75rem; }
         dl.facts { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: .15rem .75rem; margin: .75rem 0; }
@@ -36,6 +37,7 @@ enum ReportStyle {
         footer { border-top: 1px solid #bbb; margin-top: 2.5rem; padding-top: .75rem; font-size: .85rem; color: #222; }
         footer h2 { font-size: 1rem; border: none; margin-top: 1rem; }
         code.hash { font-size: .8em; }
+        code.option, code .option { white-space: nowrap; }
         @media (max-width: 40rem) {
           body { padding: .5rem .6rem 1.5rem; }
           table { font-size: .8rem; }
@@ -49,6 +51,8 @@ enum ReportStyle {
           table { font-size: 7.5pt; }
           th, td { padding: 1pt 3.5pt; }
           figure { break-inside: avoid; }
+          figcaption { break-after: avoid; }
+          div.svg svg { width: auto; max-height: 235mm; }
           pre { white-space: pre-wrap; }
         }
         """

@@ -110,6 +110,13 @@ final class ConfigurationSection {
         return x
     }
 
+    /// true or false.
+    func boolean(_ key: String, default fallback: Bool) throws -> Bool {
+        guard let v = value(key) else { return fallback }
+        guard case .scalar(let s, _) = v, s == "true" || s == "false" else { throw error(key, "must be true or false, not '\(v.text)'") }
+        return s == "true"
+    }
+
     /// A list of scalars (a single scalar counts as a list of one).
     func texts(_ key: String, default fallback: [String]) throws -> [String] {
         guard let v = value(key) else { return fallback }

@@ -1,3 +1,4 @@
+import DSEM
 import Ruptures
 import MixedModels
 import Tabular
@@ -5,12 +6,17 @@ import Yams
 
 /// A model a power study fits to every simulated dataset, once per rater: an lme4 formula over
 /// the variables of `SessionVariables.table(for:allianceColumn:)` (`alliance`, `rupture` and `repair` are that
-/// rater's rating and detected indicators).
-/// Its focal terms are the fixed effects of `rupture` and `repair` whose true values are the
-/// process's `ruptureEffect` and `repairEffect` for that rater.
+/// rater's rating and detected indicators), or a DSEM formula (`alliance dsem`) over `distress`,
+/// `alliance`, `rupture`, `repair` and `session` by session number.
+/// Its focal terms are the fixed effects of `rupture` and `repair` (in a DSEM, `lag(rupture)` and
+/// `lag(repair)`) whose true values are the process's `ruptureEffect` and `repairEffect` for that
+/// rater.
 ///
-/// The three built-in estimators are the lagged models Falkenström, Solomonov & Rubel (2022) warn
-/// about; docs/METHODS.md ("Estimators") gives the bias each is expected to have and why.
+/// Three built-in estimators are the lagged multilevel models Falkenström, Solomonov & Rubel
+/// (2022) warn about; `dsem` (the dynamic SEM with latent centring) and `mlsem` (ML-SEM) are the
+/// two estimators free of Nickell's bias that they and Falkenström (2024) recommend.
+/// docs/METHODS.md ("Estimators") gives the bias each is expected to have and why. A new kind of
+/// estimator is a new `Method`, fitted in `SimulatedReplication`.
 public struct Estimator: Sendable, Equatable {
     public let name: String
     public let formula: String
@@ -22,12 +28,22 @@ public struct Estimator: Sendable, Equatable {
     /// such as `ar1(session | patient)`; nil for independent residuals.
     public let residuals: String?
 
-    /// A linear mixed model (the formula is lme4's), or the ML-SEM dynamic panel model (the
-    /// formula is dpm's, fitted on the sessions in range, FIML, z-based Wald intervals).
+    /// How an estimator's formula is fitted.
     public enum Method: Sendable, Equatable {
+        /// A linear mixed model (lme4 by REML, lmerTest's df), formula over the analysis variables.
         case linearMixedModel
+        /// A two-level DSEM (`DSEM.fit`), formula in the language of `alliance dsem`.
+        case dsem
+        /// The ML-SEM dynamic panel model (the formula is dpm's, fitted on the sessions in range,
+        /// FIML, z-based Wald intervals).
         case mlsem(sessions: ClosedRange<Int>)
     }
+
+    /// The variables a DSEM estimator may read (by session number, lags from `lag()`).
+    public static let dsemVariables = ["distress", "alliance", "rupture", "repair", "session"]
+
+    /// The DSEM term of a focal effect: its indicator at lag 1.
+    public static func dsemTerm(_ term: FocalTerm) -> String { "lag(\(term.rawValue))" }
 
     /// A rupture or repair effect on distress at the next session.
     public enum FocalTerm: String, Sendable, CaseIterable, Codable {
@@ -51,6 +67,15 @@ public struct Estimator: Sendable, Equatable {
         name: "detrended", formula: "distress_next_detrended ~ distress_detrended + rupture + repair + (1 | patient)",
         focalTerms: [.rupture, .repair])
 
+    /// The dynamic SEM with latent centring (Asparouhov, Hamaker & Muthén 2018): distress on its
+    /// lag centred on the patient's latent mean, with a random autoregression, on the rupture and
+    /// repair of the previous session and on the session trend:
+    /// distress_t ~ lag(distress) + lag(rupture) + lag(repair) + session + (1 + lag(distress) | patient),
+    /// Mplus's priors and PSR rule.
+    public static let dsem = Estimator(
+        name: "dsem", formula: "distress ~ lag(distress) + lag(rupture) + lag(repair) + session + (1 + lag(distress) | patient)",
+        focalTerms: [.rupture, .repair], method: .dsem)
+
     /// ML-SEM (Allison, Williams & Moral-Benito 2017; `alliance mlsem`): rupture and repair
     /// predetermined, the lagged distress implied, fixed effects, FIML over sessions 3-12: each
     /// session is a wave with parameters of its own, so their number is bounded for a sample of
@@ -67,10 +92,11 @@ public struct Estimator: Sendable, Equatable {
         name: "lagged-ar1", formula: "distress_next ~ distress_within + rupture + repair + session + (1 | patient)",
         focalTerms: [.rupture, .repair], residuals: "ar1(session | patient)")
 
-    /// The built-in estimators a study runs by default.
+    /// The estimators of the default analysis, by name.
     public static let catalog = [laggedObserved, laggedCentred, detrended]
+
     /// Every built-in estimator, by name.
-    public static let builtIn = catalog + [mlsem, laggedAutocorrelated]
+    public static let builtIn = catalog + [dsem, mlsem, laggedAutocorrelated]
 
     private init(name: String, formula: String, focalTerms: [FocalTerm], method: Method = .linearMixedModel, residuals: String? = nil) {
         self.name = name
@@ -102,12 +128,28 @@ public struct Estimator: Sendable, Equatable {
         self.init(name: name, formula: formula, focalTerms: focal, residuals: residuals)
     }
 
+    /// A user's DSEM estimator: `formula` must parse as a DSEM formula, read only `dsemVariables`
+    /// and have `lag(rupture)` or `lag(repair)` (or both). Errors name `field` at `location`.
+    init(name: String, dsemFormula formula: String, field: String, location: String) throws {
+        func fail(_ message: String) -> DataError { DataError(location: location, message: "field '\(field)': \(message)") }
+        let parsed: DSEMFormula
+        do { parsed = try DSEMFormula(formula) } catch let error as FormulaError { throw fail(error.message) }
+        if let unknown = parsed.columns.first(where: { !Self.dsemVariables.contains($0) }) {
+            throw fail("the formula reads '\(unknown)', which is not a DSEM analysis variable (variables: \(Self.dsemVariables.joined(separator: ", ")))")
+        }
+        guard parsed.group == "patient" else { throw fail("the random part must be (... | patient)") }
+        let labels = parsed.terms.map(\.label)
+        let focal = FocalTerm.allCases.filter { labels.contains(Self.dsemTerm($0)) }
+        guard !focal.isEmpty else { throw fail("the formula must have lag(rupture) or lag(repair) (or both) among its terms") }
+        self.init(name: name, formula: formula, focalTerms: focal, method: .dsem)
+    }
+
     /// Reads one entry of `analysis.estimators`: a built-in name, or `{name: ..., formula: ...}`.
     init(_ value: ConfigurationValue, field: String) throws {
         switch value {
         case .scalar(let name, let location):
             guard let known = Self.builtIn.first(where: { $0.name == name }) else {
-                throw DataError(location: location, message: "field '\(field)': unknown estimator \(Excerpt.quoted(name)) (built in: \(Self.builtIn.map(\.name).joined(separator: ", ")); or give {name: ..., formula: ...})")
+                throw DataError(location: location, message: "field '\(field)': unknown estimator \(Excerpt.quoted(name)) (built in: \(Self.builtIn.map(\.name).joined(separator: ", ")); or give {name: ..., formula: ...} or {name: ..., dsem: ...})")
             }
             self = known
         case .mapping(_, let location):
@@ -115,12 +157,21 @@ public struct Estimator: Sendable, Equatable {
             let name = try s.text("name", default: "")
             let formula = try s.text("formula", default: "")
             let residuals = try s.text("residuals", default: "")
+            let dsem = try s.text("dsem", default: "")
             try s.finish()
-            guard !name.isEmpty, !formula.isEmpty else {
-                throw DataError(location: location, message: "field '\(field)': an estimator of your own needs a 'name' and a 'formula'")
+            guard !name.isEmpty, formula.isEmpty != dsem.isEmpty else {
+                throw DataError(location: location, message: "field '\(field)': an estimator of your own needs a 'name' and a 'formula' (lme4) or a 'dsem' formula")
             }
-            try self.init(name: name, formula: formula, residuals: residuals.isEmpty ? nil : residuals, field: field + ".formula",
-                          location: s.value("formula")?.location ?? location)
+            if !dsem.isEmpty {
+                guard residuals.isEmpty else {
+                    throw DataError(location: s.value("residuals")?.location ?? location,
+                                    message: "field '\(field).residuals': a residual correlation structure is for an lme4 'formula', not a 'dsem' formula")
+                }
+                try self.init(name: name, dsemFormula: dsem, field: field + ".dsem", location: s.value("dsem")?.location ?? location)
+            } else {
+                try self.init(name: name, formula: formula, residuals: residuals.isEmpty ? nil : residuals, field: field + ".formula",
+                              location: s.value("formula")?.location ?? location)
+            }
         case .sequence(_, let location):
             throw DataError(location: location, message: "field '\(field)' must be an estimator name or {name: ..., formula: ..., residuals: ...}")
         }
@@ -128,7 +179,7 @@ public struct Estimator: Sendable, Equatable {
 
     var node: Node {
         if Self.builtIn.contains(self) { return CanonicalYAML.text(name) }
-        return CanonicalYAML.flowMapping([("name", CanonicalYAML.text(name)), ("formula", CanonicalYAML.text(formula))]
+        return CanonicalYAML.flowMapping([("name", CanonicalYAML.text(name)), (method == .dsem ? "dsem" : "formula", CanonicalYAML.text(formula))]
                                          + (residuals.map { [("residuals", CanonicalYAML.text($0))] } ?? []))
     }
 }

@@ -25,6 +25,7 @@ public struct RuptureProcess: Sendable, Equatable {
     public var repairProbability = 0.7
     public var repairDelayMean = 2.0
     public var sensitivity = PerRater(patient: 0.7, therapist: 0.9)
+    public var ownRate = PerRater(patient: 0.0, therapist: 0.0)
     public var distressFeedback = 0.0
 
     public init() {}
@@ -46,6 +47,7 @@ public struct RuptureProcess: Sendable, Equatable {
             $0 >= 1 && $0 <= Double(SessionCounts.largestMaximum)
         }
         sensitivity = try PerRater(try s.section("sensitivity"), default: d.sensitivity) { try $0.probability($1, default: $2) }
+        ownRate = try PerRater(try s.section("own_rate"), default: d.ownRate) { try $0.probability($1, default: $2) }
         distressFeedback = try s.number("distress_feedback", default: d.distressFeedback)
         try s.finish()
         if sizeSD > 0 && sizeMean == 0 { throw s.error("size_sd", "must be 0 when size_mean is 0") }
@@ -56,6 +58,7 @@ public struct RuptureProcess: Sendable, Equatable {
             ("rate", CanonicalYAML.number(rate)), ("size_mean", CanonicalYAML.number(sizeMean)),
             ("size_sd", CanonicalYAML.number(sizeSD)), ("repair_probability", CanonicalYAML.number(repairProbability)),
             ("repair_delay_mean", CanonicalYAML.number(repairDelayMean)), ("sensitivity", sensitivity.node),
+            ("own_rate", ownRate.node),
             ("distress_feedback", CanonicalYAML.number(distressFeedback)),
         ])
     }

@@ -113,9 +113,9 @@ extension PowerStudy {
         var out = [PerformanceSummary]()
         for cell in configuration.cells {
             for rater in cell.analysis.raters {
-                for estimator in cell.analysis.estimators {
-                    for term in estimator.focalTerms {
-                        guard let group = groups["\(cell.number)/\(rater.rawValue)/\(estimator.name)/\(term.rawValue)"], !group.isEmpty else { continue }
+                for fit in cell.analysis.fits {
+                    for term in fit.estimator.focalTerms {
+                        guard let group = groups["\(cell.number)/\(rater.rawValue)/\(fit.name)/\(term.rawValue)"], !group.isEmpty else { continue }
                         out.append(PerformanceSummary(records: group, truth: truth(cell: cell.number, rater: rater, term: term),
                                                       alpha: cell.analysis.alpha, factorValues: cell.factorValues))
                     }

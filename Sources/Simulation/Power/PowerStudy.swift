@@ -142,7 +142,7 @@ extension PowerStudy {
     func recordKeys(cell: Int) -> [String] {
         let analysis = configuration.cells[cell - 1].analysis
         return analysis.raters.flatMap { rater in
-            analysis.estimators.flatMap { e in e.focalTerms.map { "\(rater.rawValue)/\(e.name)/\($0.rawValue)" } }
+            analysis.fits.flatMap { f in f.estimator.focalTerms.map { "\(rater.rawValue)/\(f.name)/\($0.rawValue)" } }
         }
     }
 

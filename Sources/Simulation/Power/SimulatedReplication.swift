@@ -1,3 +1,4 @@
+import DSEM
 import DynamicModels
 import MixedModels
 import Numerics
@@ -8,7 +9,8 @@ import Tabular
 
 /// One replication of one cell of a power study: simulate a dataset from the cell's process with
 /// the stream keyed by (seed, [cell, replication]), detect ruptures in each rater's ratings, fit
-/// every estimator to each rater's data, and record each focal term.
+/// every estimator to each rater's data (and, with the analysis's `oracle`, to the rater's true
+/// events), and record each focal term.
 ///
 /// Nothing here is shared between replications, so replications can run on any thread in any
 /// order with the same result. Each model runs its own finite differences on one thread
@@ -18,36 +20,95 @@ struct SimulatedReplication {
     let number: Int
     let seed: UInt64
 
-    /// The records of the replication, raters, estimators and terms in the configuration's order.
+    /// The records of the replication, raters, estimators and terms in the configuration's order
+    /// (each estimator followed by its fit to the true events when the analysis has `oracle`).
     /// A failure (no data, a criterion that cannot run, a fit that fails, a term that cannot be
     /// estimated) is a record with the reason, never an error.
     func records() -> [FitRecord] {
         let analysis = cell.analysis
-        let panel: Panel, data: SessionVariables
+        let sample: SimulatedSample, panel: Panel, data: SessionVariables
         do {
-            let sample = try SimulatedSample(process: cell.process, seed: seed, path: [UInt64(cell.number), UInt64(number)])
+            sample = try SimulatedSample(process: cell.process, seed: seed, path: [UInt64(cell.number), UInt64(number)])
             panel = try Panel(file: SessionFile(table: sample.table), scales: scales)
             data = try SessionVariables(panel: panel)
+            // The true events are per row of the simulated table, which is in panel order.
+            guard case .numeric(let sessions)? = sample.table["session"], sessions.elementsEqual(panel.sessions.map(Double.init)) else {
+                throw DataError(source: "simulated data", message: "the rows of the panel are not those of the simulation")
+            }
         } catch {
             return analysis.raters.flatMap { rater in failed(rater: rater, reason: "simulated data: \(error)") }
         }
+        var lagged: Result<LaggedPanel, any Error>?
         var out = [FitRecord]()
-        for rater in analysis.raters {
-            let result: RaterResult, table: DataTable
+        for (raterIndex, rater) in analysis.raters.enumerated() {
+            let result: RaterResult
             do {
                 result = try RuptureDetector(criterion: analysis.criterion.criterion)
                     .detect(in: panel, rater: Rater(name: rater.rawValue, column: rater.column))
-                table = try data.table(for: result, allianceColumn: rater.column)
             } catch {
                 out += failed(rater: rater, reason: "rupture detection: \(error)")
                 continue
             }
             let prevalence = Self.prevalence(result)
-            for estimator in analysis.estimators {
-                out += fit(estimator, to: table, rater: rater, prevalence: prevalence)
+            let detected = Events(rupture: result.ruptureIndicator.map { $0 < 0 ? .nan : Double($0) },
+                                  repair: result.repairIndicator.map { $0 < 0 ? .nan : Double($0) })
+            let truth = Events(rupture: sample.trueRupture[rater].map { $0 ? 1 : 0 }, repair: sample.trueRepair[rater].map { $0 ? 1 : 0 })
+            for (fitIndex, fit) in analysis.fits.enumerated() {
+                let events = fit.oracle ? truth : detected
+                func record(_ term: Estimator.FocalTerm, _ outcome: FitRecord.Outcome) -> FitRecord {
+                    FitRecord(cell: cell.number, replication: number, rater: rater, estimator: fit.name, term: term,
+                              outcome: outcome, prevalence: prevalence)
+                }
+                switch fit.estimator.method {
+                case .linearMixedModel:
+                    do {
+                        let table = try Self.raterTable(data, rater: rater, events: events)
+                        out += fitMixedModel(fit.estimator, to: table, record: record)
+                    } catch {
+                        out += fit.estimator.focalTerms.map { record($0, .failed(Self.oneLine(error))) }
+                    }
+                case .mlsem(let sessions):
+                    do {
+                        let table = try Self.raterTable(data, rater: rater, events: events)
+                        out += fitMLSEM(fit.estimator, sessions: sessions, to: table).map { record($0.0, $0.1) }
+                    } catch {
+                        out += fit.estimator.focalTerms.map { record($0, .failed(Self.oneLine(error))) }
+                    }
+                case .dsem:
+                    if lagged == nil { lagged = Result { try LaggedPanel(panel: panel, variables: ["distress"]) } }
+                    do {
+                        let base = try lagged!.get()
+                        let panelForRater = base.adding("alliance", byPanelRow: try panel.values(of: rater.column))
+                            .adding("rupture", byPanelRow: events.rupture).adding("repair", byPanelRow: events.repair)
+                        let key = [UInt64(cell.number), UInt64(number), UInt64(raterIndex), UInt64(fitIndex)]
+                        out += fitDSEM(fit.estimator, to: panelForRater, seedPath: key, record: record)
+                    } catch {
+                        out += fit.estimator.focalTerms.map { record($0, .failed(Self.oneLine(error))) }
+                    }
+                }
             }
         }
         return out
+    }
+
+    /// A rater's rupture and repair indicators per panel row (NaN: not judged).
+    struct Events {
+        let rupture: [Double]
+        let repair: [Double]
+    }
+
+    /// The analysis variables of one rater under rater-free names (as
+    /// `SessionVariables.table(for:allianceColumn:)` builds them) with `events` as `rupture` and `repair`.
+    static func raterTable(_ data: SessionVariables, rater: SimulatedRater, events: Events) throws -> DataTable {
+        var t = data.table
+        guard case .numeric(let alliance)? = data.table[rater.column] else {
+            throw DataError(source: data.table.source, message: "no alliance column '\(rater.column)'")
+        }
+        t.source = "\(data.table.source) (\(rater.rawValue)-rated ruptures)"
+        try t.append(.numeric(alliance), named: "alliance")
+        try t.append(.numeric(events.rupture), named: "rupture")
+        try t.append(.numeric(events.repair), named: "repair")
+        return t
     }
 
     /// The scales the analysis knows: each rater's alliance range and reliability, distress's range.
@@ -63,14 +124,8 @@ struct SimulatedReplication {
         return out
     }
 
-    private func fit(_ estimator: Estimator, to table: DataTable, rater: SimulatedRater, prevalence: Double?) -> [FitRecord] {
-        func record(_ term: Estimator.FocalTerm, _ outcome: FitRecord.Outcome) -> FitRecord {
-            FitRecord(cell: cell.number, replication: number, rater: rater, estimator: estimator.name, term: term,
-                      outcome: outcome, prevalence: prevalence)
-        }
-        if case .mlsem(let sessions) = estimator.method {
-            return fitMLSEM(estimator, sessions: sessions, to: table).map { record($0.0, $0.1) }
-        }
+    private func fitMixedModel(_ estimator: Estimator, to table: DataTable,
+                               record: (Estimator.FocalTerm, FitRecord.Outcome) -> FitRecord) -> [FitRecord] {
         let fit: LinearMixedModelFit
         do {
             let model = try LinearMixedModel(formula: estimator.formula, data: table, residuals: estimator.residuals)
@@ -134,11 +189,39 @@ struct SimulatedReplication {
         }
     }
 
+    /// A DSEM estimator on one thread with Mplus's PSR rule: the estimate is the posterior median,
+    /// the SE the posterior SD, the interval the equal-tailed (1 - alpha) credible interval, p twice
+    /// the one-tailed posterior p (so that p < alpha when the interval excludes 0), df infinite.
+    /// The sampler's seed comes from the stream (study seed, [cell, replication, rater, fit]).
+    private func fitDSEM(_ estimator: Estimator, to panel: LaggedPanel, seedPath: [UInt64],
+                         record: (Estimator.FocalTerm, FitRecord.Outcome) -> FitRecord) -> [FitRecord] {
+        let fit: DSEMFit
+        do {
+            let specification = try DSEMSpecification(formula: try DSEMFormula(estimator.formula), panel: panel)
+            var settings = SamplerSettings()
+            settings.threads = 1
+            settings.credibleLevel = 1 - cell.analysis.alpha
+            settings.seed = UInt64(RandomStream(seed: seed, path: seedPath).uniform() * 9_007_199_254_740_992)
+            fit = try DSEM.fit(panel, specification: specification, settings: settings)
+        } catch {
+            return estimator.focalTerms.map { record($0, .failed(Self.oneLine(error))) }
+        }
+        return estimator.focalTerms.map { term in
+            guard let e = fit.fixedEffect(Estimator.dsemTerm(term)) else {
+                return record(term, .failed("the fit has no term '\(Estimator.dsemTerm(term))'"))
+            }
+            let s = e.summary
+            return record(term, .estimated(FitRecord.Estimate(
+                estimate: s.median, standardError: s.sd, degreesOfFreedom: .infinity, lower: s.lower, upper: s.upper,
+                p: min(1, 2 * s.p), converged: fit.converged, singular: false)))
+        }
+    }
+
     /// Every record of `rater` as failed, before any fit (no data, or no detection).
     private func failed(rater: SimulatedRater, reason: String) -> [FitRecord] {
-        cell.analysis.estimators.flatMap { estimator in
-            estimator.focalTerms.map { term in
-                FitRecord(cell: cell.number, replication: number, rater: rater, estimator: estimator.name, term: term,
+        cell.analysis.fits.flatMap { fit in
+            fit.estimator.focalTerms.map { term in
+                FitRecord(cell: cell.number, replication: number, rater: rater, estimator: fit.name, term: term,
                           outcome: .failed(Self.oneLine(reason)), prevalence: nil)
             }
         }

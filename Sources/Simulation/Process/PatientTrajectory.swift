@@ -97,26 +97,33 @@ struct PatientTrajectory {
                 for rater in SimulatedRater.allCases where rupture.perceived[rater] { repaired[rater] = true }
                 return true
             }
-            // 3. A new rupture.
+            // 3. A new rupture (and ruptures only one rater perceives).
             var started = PerRater(patient: false, therapist: false)
             if t >= 2 {
+                func size() -> Double {
+                    guard events.sizeSD > 0 else { return events.sizeMean }
+                    let shape = (events.sizeMean / events.sizeSD) * (events.sizeMean / events.sizeSD)
+                    return stream.gamma(shape: shape, scale: events.sizeSD * events.sizeSD / events.sizeMean)
+                }
+                func repairSession() -> Int? {
+                    guard stream.bernoulli(events.repairProbability) else { return nil }
+                    let extra = events.repairDelayMean > 1 ? stream.poisson(mean: events.repairDelayMean - 1) : 0
+                    return t + 1 + extra
+                }
                 let standardized = stationaryW > 0 ? w / stationaryW : 0
                 if stream.uniform() < events.onsetProbability(standardizedDistress: standardized) {
-                    let size: Double
-                    if events.sizeSD > 0 {
-                        let shape = (events.sizeMean / events.sizeSD) * (events.sizeMean / events.sizeSD)
-                        size = stream.gamma(shape: shape, scale: events.sizeSD * events.sizeSD / events.sizeMean)
-                    } else {
-                        size = events.sizeMean
-                    }
+                    let s = size()
                     started = PerRater(patient: stream.bernoulli(events.sensitivity.patient),
                                        therapist: stream.bernoulli(events.sensitivity.therapist))
-                    var repairSession: Int? = nil
-                    if stream.bernoulli(events.repairProbability) {
-                        let extra = events.repairDelayMean > 1 ? stream.poisson(mean: events.repairDelayMean - 1) : 0
-                        repairSession = t + 1 + extra
-                    }
-                    open.append(OpenRupture(size: size, perceived: started, repairSession: repairSession))
+                    open.append(OpenRupture(size: s, perceived: started, repairSession: repairSession()))
+                }
+                // Drawn only when the rate is above 0, so that designs without own ruptures keep their streams.
+                for rater in SimulatedRater.allCases where events.ownRate[rater] > 0 && stream.bernoulli(events.ownRate[rater]) {
+                    let s = size()
+                    var perceived = PerRater(patient: false, therapist: false)
+                    perceived[rater] = true
+                    started[rater] = true
+                    open.append(OpenRupture(size: s, perceived: perceived, repairSession: repairSession()))
                 }
             }
             // 4. Observation.

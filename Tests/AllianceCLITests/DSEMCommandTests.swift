@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+
+/// `alliance dsem` as a user runs it: the JSON contract, the same bytes on every run and any
+/// number of threads, the other formats, the trace plot rendered, and the bad inputs of issue #12
+/// (one line, exit status 2).
+@Suite struct DSEMCommandTests {
+    static let sud = CommandRunner.repositoryRoot.appendingPathComponent("datasets/sud-synthetic.csv").path
+    static let formula = "distress ~ lag(distress) + session + (1 + lag(distress) | patient)"
+    static let short = ["--burn-in", "200", "--iterations", "300"]
+
+    func folder(_ files: [String: String] = [:]) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("alliance-dsem-\(UUID())")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        for (name, text) in files { try text.write(to: url.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        return url
+    }
+
+    @Test func jsonContract() throws {
+        let out = try CommandRunner.run(["dsem", Self.sud, "--formula", Self.formula, "--time", "session", "--format", "json"] + Self.short)
+        #expect(out.status == 0, "\(out.standardError)")
+        let json = try JSONSerialization.jsonObject(with: Data(out.standardOutput.utf8)) as! [String: Any]
+        for key in ["fixed", "random", "converged", "iterations", "timing", "data", "priors", "psr_history", "warnings"] {
+            #expect(json[key] != nil, "missing key \(key)")
+        }
+        let fixed = json["fixed"] as! [[String: Any]]
+        #expect(fixed.map { $0["term"] as! String } == ["(Intercept)", "lag(distress)", "session"])
+        for row in fixed {
+            for key in ["median", "mean", "sd", "lower", "upper", "p", "psr", "ess"] { #expect(row[key] is Double, "\(key)") }
+        }
+        let random = json["random"] as! [[String: Any]]
+        #expect(random.map { $0["group"] as! String } == ["patient", "patient", "patient", "Residual"])
+        #expect(random[2]["var1"] as? String == "(Intercept)" && random[2]["var2"] as? String == "lag(distress)")
+        let iterations = json["iterations"] as! [String: Any]
+        #expect(iterations["kept"] as? Int == 300 && iterations["burn_in"] as? Int == 200 && iterations["chains"] as? Int == 2)
+        #expect((json["timing"] as! [String: Any])["sampling_seconds"] is Double)
+        #expect((json["data"] as! [String: Any])["patients"] as? Int == 119)
+    }
+
+    /// The same seed gives the same bytes on every run and with any number of threads (the JSON
+    /// differs only in its timing).
+    @Test func sameBytesOnAnyThreads() throws {
+        var outputs = [String]()
+        for threads in ["1", "2", "2"] {
+            let out = try CommandRunner.run(["dsem", Self.sud, "--formula", Self.formula, "--threads", threads, "--seed", "7"] + Self.short)
+            #expect(out.status == 0)
+            outputs.append(out.standardOutput)
+        }
+        #expect(outputs[0] == outputs[1] && outputs[1] == outputs[2])
+        #expect(outputs[0].contains("Estimate") && outputs[0].contains("Posterior SD") && outputs[0].contains("One-tailed p"))
+        let other = try CommandRunner.run(["dsem", Self.sud, "--formula", Self.formula, "--seed", "8"] + Self.short)
+        #expect(other.standardOutput != outputs[0])
+    }
+
+    @Test func formatsTraceAndDraws() throws {
+        let dir = try folder()
+        let trace = dir.appendingPathComponent("trace.svg").path, draws = dir.appendingPathComponent("draws.csv").path
+        let csv = try CommandRunner.run(["dsem", Self.sud, "--formula", Self.formula, "--format", "csv", "--trace", trace,
+                                         "--draws", draws] + Self.short)
+        #expect(csv.status == 0)
+        #expect(csv.standardOutput.hasPrefix("part,level,term,group,var1,var2,median,mean,sd,lower,upper,p,psr,ess\n"))
+        #expect(csv.standardOutput.split(separator: "\n").count == 1 + 3 + 4)
+        let drawLines = try String(contentsOfFile: draws, encoding: .utf8).split(separator: "\n")
+        #expect(drawLines[0].hasPrefix("chain,iteration,kept,(Intercept),lag(distress),session,"))
+        #expect(drawLines.count == 1 + 2 * 500)
+        let markdown = try CommandRunner.run(["dsem", Self.sud, "--formula", Self.formula, "--format", "markdown"] + Self.short)
+        #expect(markdown.standardOutput.contains("| lag(distress) |"))
+        let latex = try CommandRunner.run(["dsem", Self.sud, "--formula", Self.formula, "--format", "latex"] + Self.short)
+        #expect(latex.standardOutput.contains("\\begin{tabular}") || latex.standardOutput.contains("\\begin{table}"))
+        // The trace plot renders to a PNG (as a viewer would show it).
+        let png = dir.appendingPathComponent("trace.png").path
+        let render = Process()
+        render.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        render.arguments = ["rsvg-convert", "-o", png, trace]
+        try render.run()
+        render.waitUntilExit()
+        #expect(render.terminationStatus == 0)
+        let size = (try FileManager.default.attributesOfItem(atPath: png)[.size] as? Int) ?? 0
+        #expect(size > 10_000)
+        let svg = try String(contentsOfFile: trace, encoding: .utf8)
+        #expect(svg.contains("Largest PSR") && svg.contains("Var(lag(distress))"))
+    }
+
+    static let small = """
+    id,t,y,x
+    1,1,3,0
+    1,2,4,1
+    1,3,2,0
+    2,1,5,1
+    2,2,6,0
+    2,3,5,0
+    3,1,1,0
+    3,2,2,1
+    3,3,2,0
+    """
+
+    /// The bad inputs of issue #12: one line, exit status 2, nothing on standard output.
+    @Test(arguments: [
+        ("y ~ x + (1 | id)", ["--time", "t"], "lagged outcome"),
+        ("y ~ lag(y) + (1 + x | id)", ["--time", "t"], "needs the same term in the fixed part"),
+        ("y ~ lag(y) + (1 + lag(y) | id)", ["--time", "t"], "too few for the 2 x 2 covariance matrix"),
+        ("y ~ lag(y) + (1 | id)", [], "session numbers with --time"),
+        ("y ~ lag(y) + (1 | id)", ["--time", "t", "--prior", "lag(z) ~ N(0, 1)"], "no term 'lag(z)'"),
+        ("y ~ lag(y) + (1 | id)", ["--time", "t", "--initial", "middle"], "--initial"),
+        ("y ~ lag(y) + (1 | id)", ["--time", "t", "--min-iterations", "50"], "minimum number of iterations"),
+    ]) func badInput(_ formula: String, _ options: [String], _ message: String) throws {
+        let dir = try folder(["small.csv": Self.small])
+        let out = try CommandRunner.run(["dsem", "small.csv", "--formula", formula] + options, in: dir)
+        #expect(out.status == 2, "\(out.standardError)")
+        #expect(out.standardError.contains(message), "\(out.standardError)")
+        #expect(out.standardError.split(separator: "\n").count == 1)
+        #expect(out.standardOutput.isEmpty)
+    }
+
+    /// A run that reaches its maximum without convergence reports converged false and a warning
+    /// naming the worst parameter, with exit status 0 (as Mplus does).
+    @Test func notConverged() throws {
+        let out = try CommandRunner.run(["dsem", Self.sud, "--formula", Self.formula, "--min-iterations", "200",
+                                         "--max-iterations", "200", "--psr", "1.0001", "--format", "json"])
+        #expect(out.status == 0)
+        let json = try JSONSerialization.jsonObject(with: Data(out.standardOutput.utf8)) as! [String: Any]
+        #expect(json["converged"] as? Bool == false)
+        let warnings = json["warnings"] as! [String]
+        #expect(warnings.first?.hasPrefix("not converged: the PSR of ") == true, "\(warnings)")
+    }
+}
