@@ -120,6 +120,9 @@ public struct Estimator: Sendable, Equatable {
         let parsed: ModelFormula
         do { parsed = try ModelFormula(formula) } catch let error as FormulaError { throw fail(error.message) }
         let variables = parsed.variableNames
+        if variables.contains(".") {
+            throw fail("'.' (every other column) would take in patient, therapist and every derived variable: name the variables")
+        }
         if let unknown = variables.first(where: { !SessionVariables.raterTableVariables.contains($0) }) {
             throw fail("the formula reads '\(unknown)', which is not an analysis variable (variables: \(SessionVariables.raterTableVariables.joined(separator: ", ")))")
         }
