@@ -69,7 +69,7 @@ public struct TraceFigure: Sendable {
             let psrs = psrHistory.map(\.psr).filter(\.isFinite) + [criterion, 1]
             let frame = frameAt(parameters.count, left: left, top: top, gapX: gapX, gapY: gapY,
                                 values: [psrs.min()!, min(psrs.max()!, 3)], iterations: psrHistory.last!.iteration)
-            frame.drawAxes(into: &svg, xTitle: "Iteration", yTitle: nil, fontSize: 9)
+            frame.drawAxes(into: &svg, xTitle: "Iteration", yTitle: nil, fontSize: 10)
             svg.text("Largest PSR (last half of the iterations)", at: (frame.left, frame.top - 8), size: 11, bold: true)
             svg.line(from: (frame.left, frame.y(criterion)), to: (frame.left + frame.width, frame.y(criterion)),
                      stroke: .init(Palette.color(1), width: 1, dash: "4 3"))
@@ -96,7 +96,7 @@ public struct TraceFigure: Sendable {
             let end = frame.x(Double(min(keptFrom, iterations)))
             svg.rectangle(x: frame.left, y: frame.top, width: end - frame.left, height: frame.height, fill: "#f0f0f0")
         }
-        frame.drawAxes(into: &svg, xTitle: nil, yTitle: nil, xTicks: frame.x.ticks(count: 4), yTicks: frame.y.ticks(count: 4), fontSize: 9)
+        frame.drawAxes(into: &svg, xTitle: nil, yTitle: nil, xTicks: frame.x.ticks(count: 4), yTicks: frame.y.ticks(count: 4), fontSize: 10)
         svg.text(parameter.name, at: (frame.left, frame.top - 8), size: 11, bold: true)
         let step = max(1, iterations / maximumPoints)
         for (c, draws) in parameter.chains.enumerated() {
