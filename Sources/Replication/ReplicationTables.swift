@@ -149,8 +149,9 @@ public enum ReplicationTables {
         return t
     }
 
-    /// Why the estimators' effects differ, with each one's autoregression of distress in the
-    /// patient-rated models (nil with the multilevel model alone).
+    /// Why the estimators' effects differ: Nickell's bias of observed centring with its size here,
+    /// and each estimator's autoregression of distress in the models of one rater (the first of
+    /// the raters whose models the most estimators fitted); nil with the multilevel model alone.
     static func whyEstimatorsDiffer(_ a: ReplicationAnalysis) -> String? {
         guard a.laggedEstimates.count > 1 else { return nil }
         let distress = a.names["distress"]
