@@ -54,17 +54,22 @@ public struct DSEMSpecification: Sendable, Equatable {
     }
 
     /// A between-level covariate: the patient's value of `column`, or with `level` the indicator
-    /// that the patient's value is that level (a treatment-coded dummy of `factor(column)`).
+    /// that the patient's value is that level (a treatment-coded dummy of `factor(column)`), or
+    /// with `patientMean` the patient's mean of the time-varying `column` over its sessions with
+    /// an observed value (`mean(column)`).
     public struct BetweenTerm: Sendable, Equatable {
         public var column: String
         public var level: String?
-        public init(column: String, level: String? = nil) {
+        public var patientMean: Bool
+        public init(column: String, level: String? = nil, patientMean: Bool = false) {
             self.column = column
             self.level = level
+            self.patientMean = patientMean
         }
-        /// The term as printed: `age`, `factor(therapist)T2` (R's dummy names).
+        /// The term as printed: `age`, `factor(therapist)T2` (R's dummy names), `mean(rupture)`.
         public var label: String {
             let name = FormulaExpression.variable(column).deparsed
+            if patientMean { return "mean(\(name))" }
             return level.map { "factor(\(name))\($0)" } ?? name
         }
     }
@@ -105,10 +110,16 @@ public struct DSEMSpecification: Sendable, Equatable {
         self.formula = formula.text
         outcome = formula.outcome
         group = formula.group
+        uncorrelatedRandomEffects = formula.uncorrelated
         var within = [WithinTerm](), between = [BetweenTerm]()
         for term in formula.terms {
             switch term {
             case .lagged(let v):
+                if v.name == panel.therapistColumn || v.name == panel.patientColumn {
+                    let role = v.name == panel.patientColumn ? "patient" : "therapist"
+                    let hint = role == "therapist" ? "; enter therapists as factor(\(v.name))" : ""
+                    throw DSEMInputError("formula '\(formula.text)': \(v.term): '\(v.name)' identifies the \(role)s, it is not a covariate\(hint)")
+                }
                 if v.lag == 0, v.name != panel.sessionColumn, v.name != formula.outcome,
                    try Self.isPatientConstant(v.name, in: panel) {
                     if formula.randomSlopes.contains(v) {
@@ -127,6 +138,11 @@ public struct DSEMSpecification: Sendable, Equatable {
                     throw DSEMInputError("formula '\(formula.text)': factor(\(name)) has one level among the patients")
                 }
                 between += levels.dropFirst().map { BetweenTerm(column: name, level: $0) }
+            case .patientMean(let name):
+                if name == panel.therapistColumn || name == panel.patientColumn || name == panel.sessionColumn {
+                    throw DSEMInputError("formula '\(formula.text)': mean(\(name)): the mean of the \(name == panel.sessionColumn ? "session number" : "identifier column '\(name)'") is not a covariate")
+                }
+                between.append(BetweenTerm(column: name, patientMean: true))
             }
         }
         withinTerms = within

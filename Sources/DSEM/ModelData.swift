@@ -167,7 +167,14 @@ struct ModelData: Sendable {
         // Between covariates per panel patient (NaN: missing).
         var betweenByPanelPatient = [[Double]]()
         for term in spec.betweenTerms {
-            if let level = term.level {
+            if term.patientMean {
+                let x = panel.values(of: term.column)
+                betweenByPanelPatient.append((0..<panel.patientCount).map { p in
+                    var sum = 0.0, count = 0.0
+                    for c in panel.cells(ofPatient: p) where !x[c].isNaN { sum += x[c]; count += 1 }
+                    return count > 0 ? sum / count : .nan
+                })
+            } else if let level = term.level {
                 let labels = try DSEMSpecification.patientLevelLabels(of: term.column, in: panel)
                 betweenByPanelPatient.append(labels.map { $0.map { $0 == level ? 1 : 0 } ?? .nan })
             } else {
@@ -187,7 +194,8 @@ struct ModelData: Sendable {
                 continue
             }
             if let b = betweenByPanelPatient.firstIndex(where: { $0[p].isNaN }) {
-                dropped.append((panel.patientIDs[p], "missing '\(spec.betweenTerms[b].column)'"))
+                let term = spec.betweenTerms[b]
+                dropped.append((panel.patientIDs[p], term.patientMean ? "no observed '\(term.column)' for \(term.label)" : "missing '\(term.column)'"))
                 continue
             }
             kept.append(p)

@@ -50,6 +50,13 @@ import Testing
         #expect(outputs[0].contains("Estimate") && outputs[0].contains("Posterior SD") && outputs[0].contains("One-tailed p"))
         let other = try CommandRunner.run(["dsem", Self.sud, "--formula", Self.formula, "--seed", "8"] + Self.short)
         #expect(other.standardOutput != outputs[0])
+        // JSON: the same bytes apart from the line of the sampling time.
+        let json = try ["1", "2"].map { threads in
+            let out = try CommandRunner.run(["dsem", Self.sud, "--formula", Self.formula, "--threads", threads, "--seed", "7",
+                                             "--format", "json"] + Self.short)
+            return out.standardOutput.split(separator: "\n").filter { !$0.contains("sampling_seconds") }
+        }
+        #expect(json[0] == json[1] && json[0].count > 50)
     }
 
     @Test func formatsTraceAndDraws() throws {
@@ -103,6 +110,13 @@ import Testing
         ("y ~ lag(y) + (1 | id)", ["--time", "t", "--prior", "lag(z) ~ N(0, 1)"], "no term 'lag(z)'"),
         ("y ~ lag(y) + (1 | id)", ["--time", "t", "--initial", "middle"], "--initial"),
         ("y ~ lag(y) + (1 | id)", ["--time", "t", "--min-iterations", "50"], "minimum number of iterations"),
+        ("y ~ lag(y) + (1 | id)", ["--time", "t", "--thin", "0"], "--thin must be at least 1"),
+        ("y ~ lag(y) + (1 | id)", ["--time", "t", "--max-iterations", "500"], "at least the minimum"),
+        ("y ~ lag(y) + (1 | id)", ["--time", "t", "--psr", "1"], "PSR criterion must be above 1"),
+        ("y ~ lag(y) + (1 | id)", ["--time", "t", "--prior", "residual ~ N(0, 1)"], "N is not a prior for 'residual'"),
+        ("y ~ lag(y) + id + (1 | id)", ["--time", "t"], "identifies the patients"),
+        ("y ~ lag(y) + mean(x) + (1 + mean(x) | id)", ["--time", "t"], "cannot have a random effect"),
+        ("y ~ lag(y) + lag(w) + (1 | id)", ["--time", "t"], "no column 'w'"),
     ]) func badInput(_ formula: String, _ options: [String], _ message: String) throws {
         let dir = try folder(["small.csv": Self.small])
         let out = try CommandRunner.run(["dsem", "small.csv", "--formula", formula] + options, in: dir)
@@ -122,5 +136,9 @@ import Testing
         #expect(json["converged"] as? Bool == false)
         let warnings = json["warnings"] as! [String]
         #expect(warnings.first?.hasPrefix("not converged: the PSR of ") == true, "\(warnings)")
+        // The worst parameter is named, and the warning also goes to standard error.
+        let names = ((json["fixed"] as! [[String: Any]]).map { $0["term"] as! String }) + ["Var(", "Cov(", "Residual"]
+        #expect(names.contains { warnings[0].contains("the PSR of \($0)") }, "\(warnings)")
+        #expect(out.standardError == "alliance dsem: warning: \(warnings[0])\n")
     }
 }
