@@ -136,22 +136,23 @@ struct DSEMCommand: ParsableCommand {
         do {
             data = try reading.loadPanel(path: panel.data)
         } catch let error as DataError where error.message.hasPrefix("missing required column '\(time ?? "session")'") {
-            throw DataError(location: error.location, message: error.message + "; name the column of session numbers with --time")
+            throw DataError(location: error.location,
+                            message: error.message + (time == nil ? "; name the column of session numbers with --time" : "; check --time"))
+        } catch let error as DataError where error.message.hasPrefix("missing required column '\(parsed.group)'") {
+            throw DataError(location: error.location,
+                            message: error.message + "; the formula's random part (... | \(parsed.group)) names the patient column")
         }
         let therapist = data.column(for: .therapist)
         let lagged = try LaggedPanel(panel: data, variables: parsed.columns.filter { $0 != therapist })
-        var specification = try DSEMSpecification(formula: parsed, panel: lagged)
+        var specification = try inFile { try DSEMSpecification(formula: parsed, panel: lagged) }
         specification.initialCondition = DSEMSpecification.InitialCondition(rawValue: initial)!
         specification.randomResidualVariance = randomResidualVariance
         for setting in prior { try specification.priors.apply(setting) }
-        let known = Set(["(Intercept)"] + specification.withinTerms.map(\.variable.term) + specification.betweenTerms.map(\.label))
-        if let unknown = specification.priors.coefficients.keys.sorted().first(where: { !known.contains($0) }) {
-            throw CommandInputError("--prior '\(unknown) ~ ...': the model has no term '\(unknown)' (terms: \(known.sorted().joined(separator: ", ")))")
-        }
+        if let problem = specification.priorProblem { throw CommandInputError(problem) }
 
         let fit: DSEMFit
         do {
-            fit = try DSEM.fit(lagged, specification: specification, settings: settings)
+            fit = try inFile { try DSEM.fit(lagged, specification: specification, settings: settings) }
         } catch let error as DSEMComputationError {
             throw DSEMFailure(description: "the sampler failed: \(error.description)")
         }
@@ -170,6 +171,15 @@ struct DSEMCommand: ParsableCommand {
         // Warnings (not converged, patients left out) also on standard error, where a user who
         // writes CSV or JSON to a file sees them.
         for warning in fit.warnings { FileHandle.standardError.write(Data("alliance dsem: warning: \(warning)\n".utf8)) }
+    }
+
+    /// Runs `body`; a `DSEMInputError` (what the data cannot support) names the data file.
+    private func inFile<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DSEMInputError {
+            throw DSEMInputError("\(panel.data): \(error.description)")
+        }
     }
 }
 

@@ -82,11 +82,13 @@ public struct DSEMPriors: Sendable, Equatable {
         guard values.count == 2 else { throw fail("\(family) takes two numbers") }
         switch (target.lowercased(), family) {
         case ("residual", "IG"):
+            guard values[1] >= 0, values[1].isFinite else { throw fail("the scale must not be negative") }
             residualVariance = InverseGammaPrior(shape: values[0], scale: values[1])
         case ("random", "IW"):
             guard values[0] > 0 || values[0] == 0 && values[1] < 0 else { throw fail("the scale must be positive") }
             randomEffects = InverseWishartPrior(scale: values[0], degreesOfFreedom: values[1])
         case ("random", "IG"):
+            guard values[1] >= 0, values[1].isFinite else { throw fail("the scale must not be negative") }
             randomEffectVariance = InverseGammaPrior(shape: values[0], scale: values[1])
         case ("initial", "N"):
             guard values[1] > 0, values[1].isFinite else { throw fail("the variance must be positive and finite") }

@@ -149,6 +149,36 @@ public struct DSEMSpecification: Sendable, Equatable {
         betweenTerms = between
     }
 
+    /// The names under which fixed-part priors are set: `(Intercept)`, the within terms (a random
+    /// slope's mean), the between terms, and with random residual variances the mean of their
+    /// logarithm, `log(residual variance)`.
+    public var priorNames: [String] {
+        ["(Intercept)"] + withinTerms.map(\.variable.term) + betweenTerms.map(\.label)
+            + (randomResidualVariance ? [ModelData.logVarianceName] : [])
+    }
+
+    /// A prior that the model does not have, as one line naming it (nil when every prior set in
+    /// `priors` belongs to a parameter of the model): a term not in the model, the residual
+    /// variance's prior with random residual variances, the inverse Wishart with uncorrelated
+    /// random effects or their inverse gammas without.
+    public var priorProblem: String? {
+        let known = priorNames
+        if let unknown = priors.coefficients.keys.sorted().first(where: { !known.contains($0) }) {
+            return "--prior '\(unknown) ~ ...': the model has no term '\(unknown)' (terms: \(known.sorted().joined(separator: ", ")))"
+        }
+        let defaults = DSEMPriors()
+        if randomResidualVariance && priors.residualVariance != defaults.residualVariance {
+            return "--prior 'residual ~ ...': with --random-residual-variance each patient has its own residual variance; set the prior of their log's mean with '\(ModelData.logVarianceName) ~ N(mean, variance)'"
+        }
+        if uncorrelatedRandomEffects, let iw = priors.randomEffects {
+            return "--prior 'random ~ \(iw)': with '||' the random effects are independent; give each variance 'random ~ IG(shape, scale)'"
+        }
+        if !uncorrelatedRandomEffects && priors.randomEffectVariance != defaults.randomEffectVariance {
+            return "--prior 'random ~ \(priors.randomEffectVariance)': the random effects are correlated (no '||'), so their covariance matrix takes 'random ~ IW(scale, df)'"
+        }
+        return nil
+    }
+
     /// Whether every patient's observed values of `column` are all equal (true for a therapist).
     static func isPatientConstant(_ column: String, in panel: LaggedPanel) throws -> Bool {
         if column == panel.therapistColumn { return true }

@@ -3,8 +3,8 @@ import DSEM
 /// The tables of a DSEM fit, labelled as Mplus labels its Bayesian output ("Estimate", "Posterior
 /// S.D.", "One-Tailed P-Value", "95% C.I." and the significance asterisk) plus the PSR and the
 /// effective sample size, grouped as Mplus groups them: the within level (the autoregressions and
-/// covariate effects, means of random slopes), the between level (means and between covariates,
-/// variances and covariances of the random effects), the residual variance. The estimate is the
+/// covariate effects, means of random slopes; the residual variance), the between level (means
+/// and between covariates, variances and covariances of the random effects). The estimate is the
 /// posterior median, Mplus's default point estimate.
 public enum DSEMTables {
     static let columns = [TableColumn("Parameter", alignment: .left), TableColumn("Estimate"), TableColumn("Posterior SD"),
@@ -24,8 +24,19 @@ public enum DSEMTables {
             table.appendSection("Within level: \(fit.outcome) on")
             for e in within { row(e.term, e.summary) }
         }
+        // The residual variance is a within-level parameter (Mplus: "Within Level, Residual
+        // Variances"); with random residual variances, the mean of their logarithm is a
+        // between-level mean.
+        let residual = fit.random.filter { $0.group == "Residual" }
+        if !fit.randomResidualVariance {
+            table.appendSection("Within level: residual variance")
+            for r in residual { row(r.var1 ?? "Residual variance", r.summary) }
+        }
         table.appendSection("Between level: means")
         for e in fit.fixed where e.level == "between" { row(e.term, e.summary) }
+        if fit.randomResidualVariance {
+            for r in residual { row(r.var1 ?? "Residual variance", r.summary) }
+        }
         let variances = fit.random.filter { $0.group != "Residual" && $0.var2 == nil }
         if !variances.isEmpty {
             table.appendSection("Between level: variances (\(fit.group))")
@@ -36,8 +47,6 @@ public enum DSEMTables {
             table.appendSection("Between level: covariances (\(fit.group))")
             for c in covariances { row("\(c.var1 ?? "") with \(c.var2 ?? "")", c.summary) }
         }
-        table.appendSection("Residual")
-        for r in fit.random where r.group == "Residual" { row(r.var1 ?? "Residual variance", r.summary) }
         table.notes = notes(fit)
         return table
     }
@@ -81,7 +90,7 @@ public enum DSEMTables {
                      "Formula: \(fit.formula ?? fit.outcome)",
                      "Patients: \(fit.data.patients) (\(fit.group)); time: \(fit.time); sessions: \(fit.data.sessions); observed \(fit.outcome): \(fit.data.observed); missing (sampled): \(fit.data.missingSampled); equations: \(fit.data.equations)",
                      ""]
-        var table = estimates(fit)
+        var table = estimates(fit, title: "Model results")
         table.notes = []
         lines.append(table.rendered(as: .text))
         lines += notes(fit)
