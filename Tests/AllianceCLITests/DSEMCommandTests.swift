@@ -106,15 +106,15 @@ import Testing
 
     /// The model options of issue #12 together on the bundled data: a covariate at lag 0 and one
     /// at lag 1, a session trend, therapists and a patient mean as between covariates, the initial
-    /// condition conditional on the first observations, random residual variances, and priors set
-    /// by name. A prior of variance 1e-8 on the trend holds its posterior at the prior mean (the
+    /// condition conditional on the first observations, random residual variances, priors set by
+    /// name, thinning. A prior of variance 1e-8 on the trend holds its posterior at the prior mean (the
     /// data's precision for the trend is about 1/0.02^2, so the posterior mean moves by less than
     /// 1e-5).
     @Test func modelOptions() throws {
         let formula = "distress ~ lag(distress) + alliance_patient + lag(alliance_therapist) + session + factor(therapist) + mean(alliance_patient) + (1 + lag(distress) | patient)"
         let out = try CommandRunner.run(["dsem", Self.sud, "--formula", formula, "--initial", "first", "--random-residual-variance",
                                          "--prior", "session ~ N(-0.5, 0.00000001)", "--prior", "log(residual variance) ~ N(2, 10)",
-                                         "--format", "json"] + Self.short)
+                                         "--thin", "2", "--format", "json"] + Self.short)
         #expect(out.status == 0, "\(out.standardError)")
         let json = try JSONSerialization.jsonObject(with: Data(out.standardOutput.utf8)) as! [String: Any]
         let fixed = json["fixed"] as! [[String: Any]]
@@ -125,6 +125,8 @@ import Testing
         let session = fixed.first { $0["term"] as? String == "session" }!
         #expect(abs((session["median"] as! Double) + 0.5) < 1e-3 && (session["sd"] as! Double) < 1e-3, "\(session)")
         #expect(json["initial_condition"] as? String == "first" && json["random_residual_variance"] as? Bool == true)
+        let iterations = json["iterations"] as! [String: Any]
+        #expect(iterations["thin"] as? Int == 2 && iterations["kept"] as? Int == 300 && iterations["total"] as? Int == 500)
         let random = json["random"] as! [[String: Any]]
         #expect(random.contains { $0["term"] as? String == "Var(log(residual variance))" })
         #expect(random.last?["term"] as? String == "Residual mean of log(residual variance)")

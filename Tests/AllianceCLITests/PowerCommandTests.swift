@@ -140,6 +140,17 @@ import Testing
         #expect(try CommandRunner.run(["merge", "a2.csv", "a1.csv", "--out", "merged.md"], in: dir).status == 0)
     }
 
+    /// The bundled datasets/sud-synthetic.csv is byte for byte what its documented command writes
+    /// with the current preset (datasets/sud-synthetic.md; regenerated when the preset changed).
+    @Test func bundledDatasetIsThePresetsOutput() throws {
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try CommandRunner.run(["simulate", "--preset", "sud-2025", "--seed", "2025", "--out", "sud.csv"], in: dir)
+        #expect(run.status == 0, "\(run.standardError)")
+        let bundled = try Data(contentsOf: CommandRunner.repositoryRoot.appendingPathComponent("datasets/sud-synthetic.csv"))
+        #expect(try read(dir, "sud.csv") == bundled)
+    }
+
     /// The table's note names each estimator with its formula and how it is fitted: an lme4 model
     /// by REML, the DSEM by Bayesian estimation, ML-SEM by maximum likelihood on its sessions.
     @Test func notesSayHowEachEstimatorIsFitted() throws {
