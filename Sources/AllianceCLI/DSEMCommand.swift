@@ -169,7 +169,8 @@ struct DSEMCommand: ParsableCommand {
         if let draws { try OutputFile.write(DrawsFile.csv(fit), to: draws, protecting: panel.files) }
         if let out { try OutputFile.write(output, to: out, protecting: panel.files) } else { print(output, terminator: "") }
         // Warnings (not converged, patients left out) also on standard error, where a user who
-        // writes CSV or JSON to a file sees them.
+        // writes CSV or JSON to a file sees them (after the output, not in the middle of it).
+        fflush(nil)
         for warning in fit.warnings { FileHandle.standardError.write(Data("alliance dsem: warning: \(warning)\n".utf8)) }
     }
 

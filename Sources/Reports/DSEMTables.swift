@@ -52,7 +52,8 @@ public enum DSEMTables {
     }
 
     /// One row per parameter with full precision, for programs: part (fixed, random), level,
-    /// term, group, var1, var2, median, mean, sd, lower, upper, p, psr, ess.
+    /// term (a random-part row's name, as in the JSON), group, var1, var2, median, mean, sd, lower,
+    /// upper, p, psr, ess.
     public static func tidy(_ fit: DSEMFit) -> Table {
         var table = Table(title: "Parameters: \(fit.formula ?? fit.outcome)", name: "parameters",
                           columns: ["part", "level", "term", "group", "var1", "var2", "median", "mean", "sd", "lower", "upper",
@@ -64,7 +65,8 @@ public enum DSEMTables {
             table.append([.text("fixed"), .text(e.level), .text(e.term), .empty, .empty, .empty] + numbers(e.summary))
         }
         for r in fit.random {
-            table.append([.text("random"), .text("between"), .empty, .text(r.group), r.var1.map(Cell.text) ?? .empty,
+            table.append([.text("random"), .text(r.group == "Residual" && !fit.randomResidualVariance ? "within" : "between"),
+                          .text(r.term), .text(r.group), r.var1.map(Cell.text) ?? .empty,
                           r.var2.map(Cell.text) ?? .empty] + numbers(r.summary))
         }
         return table
@@ -79,7 +81,7 @@ public enum DSEMTables {
             : "\(it.burnIn) burn-in and \(it.kept) kept iterations per chain"
         notes.append("\(it.chains) chain\(it.chains == 1 ? "" : "s"), \(rule)\(it.thin > 1 ? ", every \(it.thin)th recorded" : ""); seed \(it.seed); \(fit.converged ? "converged (every PSR < \(CellFormatting.exact(it.criterion)))" : "NOT converged").")
         notes.append("\(fit.data.patients) patients, \(fit.data.sessions) sessions, \(fit.data.observed) observed and \(fit.data.missingSampled) missing (sampled) values of \(fit.outcome), \(fit.data.equations) equations; initial condition: \(fit.initialCondition == "latent" ? "latent pre-sample values (Mplus)" : "conditional on the first observations").")
-        notes += fit.warnings.map { "Warning: " + $0 }
+        notes += fit.warnings.map { "Warning: " + $0 + "." }
         return notes
     }
 

@@ -83,6 +83,8 @@ import Testing
         #expect(csv.status == 0)
         #expect(csv.standardOutput.hasPrefix("part,level,term,group,var1,var2,median,mean,sd,lower,upper,p,psr,ess\n"))
         #expect(csv.standardOutput.split(separator: "\n").count == 1 + 3 + 4)
+        #expect(csv.standardOutput.contains("\nrandom,between,\"Cov((Intercept), lag(distress))\",patient,(Intercept),lag(distress),"))
+        #expect(csv.standardOutput.contains("\nrandom,within,Residual variance,Residual,,,"))
         let drawLines = try String(contentsOfFile: draws, encoding: .utf8).split(separator: "\n")
         #expect(drawLines[0].hasPrefix("chain,iteration,kept,(Intercept),lag(distress),session,"))
         #expect(drawLines.count == 1 + 2 * 500)
