@@ -254,6 +254,14 @@ struct ModelData: Sendable {
         let r = randomEffectCount
         guard patients > 0 else { throw DSEMInputError("no patient has an observed '\(spec.outcome)'") }
         guard equations > 0 else { throw DSEMInputError("no session has all the model's variables (an equation needs the lagged values and covariates)") }
+        let observedValues = outcome.filter { !$0.isNaN }
+        if let value = observedValues.first, observedValues.allSatisfy({ $0 == value }) {
+            throw DSEMInputError("'\(spec.outcome)' is \(FormulaFormatting.number(value)) at every observed session, so there is no variation to model")
+        }
+        let lag = maximumLag
+        guard (0..<patients).contains(where: { starts[$0 + 1] - starts[$0] > lag }) else {
+            throw DSEMInputError("no patient has more than \(lag) session\(lag == 1 ? "" : "s") from its first to its last observed '\(spec.outcome)', so the autoregression cannot be estimated")
+        }
         if spec.uncorrelatedRandomEffects {
             let shape = spec.priors.randomEffectVariance.shape + Double(patients) / 2
             guard shape > 0 else {

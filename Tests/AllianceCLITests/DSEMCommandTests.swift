@@ -188,6 +188,22 @@ import Testing
         #expect(out.standardOutput.isEmpty)
     }
 
+    /// Data that cannot support a DSEM: one line naming the file, exit status 2.
+    @Test(arguments: [
+        ("id,t,y\n1,1,5\n1,2,5\n2,1,5\n2,2,5\n3,1,5\n3,3,5\n", "'y' is 5 at every observed session"),
+        ("id,t,y\n1,1,3\n2,1,5\n3,1,4\n4,2,2\n", "no patient has more than 1 session from its first to its last observed 'y'"),
+        ("id,t,y\n1,1,3\n1,1.5,4\n2,1,5\n", "column 't': session 1.5 is not a whole number"),
+        ("id,t,y\n1,1,3\n1,1,4\n2,1,5\n", "patient '1' has session 1 twice"),
+        ("id,t,y\n1,1,3\n1,2,four\n2,1,5\n", "column 'y': 'four' is not a number"),
+    ]) func badData(_ csv: String, _ message: String) throws {
+        let dir = try folder(["data.csv": csv])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = try CommandRunner.run(["dsem", "data.csv", "--time", "t", "--formula", "y ~ lag(y) + (1 | id)"], in: dir)
+        #expect(out.status == 2, "\(out.standardError)")
+        #expect(out.standardError.hasPrefix("alliance: data.csv") && out.standardError.contains(message), "\(out.standardError)")
+        #expect(out.standardError.split(separator: "\n").count == 1 && out.standardOutput.isEmpty)
+    }
+
     /// A run that reaches its maximum without convergence reports converged false and a warning
     /// naming the worst parameter, with exit status 0 (as Mplus does).
     @Test func notConverged() throws {
