@@ -16,6 +16,11 @@ guard let task = arguments.first else {
            AllianceBenchmarks fit FILE FORMULA [ml] [factor=COL,...]
            AllianceBenchmarks generate-panel PATIENTS THERAPISTS SESSIONS SEED OUT.csv
            AllianceBenchmarks ruptures FILE [CRITERION]
+           AllianceBenchmarks bootstrap FILE FORMULA REPLICATES [ml] [residuals=STRUCTURE]
+           AllianceBenchmarks profile FILE FORMULA [ml]
+           AllianceBenchmarks kenward-roger FILE FORMULA
+           AllianceBenchmarks fit-residuals FILE FORMULA STRUCTURE [ml]
+           AllianceBenchmarks lagged-variables FILE OUT.csv
            AllianceBenchmarks mlsem FILE FORMULA ID TIME [SESSIONS] [listwise] [error-inv]
            AllianceBenchmarks mlsem-simulation REPLICATIONS SEED [PATIENTS SESSIONS DROPOUT MISSED]
            AllianceBenchmarks dsem-table1 SESSIONS PATIENTS REPLICATIONS SEED [latent|first]
@@ -122,6 +127,65 @@ do {
         if !failed.isEmpty { print("failed replications: \(failed.map(String.init).joined(separator: ", "))") }
         let times = results.map(\.mlsemSeconds).sorted()
         if !times.isEmpty { print(String(format: "ML-SEM fit (estimates and SEs, no fit indices): median %.3f s per replication (%d threads)", times[times.count / 2], ProcessInfo.processInfo.activeProcessorCount)) }
+    case "bootstrap":
+        // A parametric bootstrap of a fitted model: fit (not timed), then the replicates.
+        let a = Array(arguments.dropFirst())
+        guard a.count >= 3, let n = Int(a[2]) else { print("bootstrap FILE FORMULA REPLICATES [ml] [residuals=STRUCTURE]"); exit(2) }
+        let table = try DelimitedTextReader().read(path: a[0])
+        let residuals = a.first { $0.hasPrefix("residuals=") }.map { String($0.dropFirst("residuals=".count)) }
+        let model = try LinearMixedModel(formula: a[1], data: table, method: a.contains("ml") ? .ml : .reml, residuals: residuals)
+        let fit = try model.fit(satterthwaite: false)
+        let boot = try ParametricBootstrap(model: model, fit: fit, replicates: n, seed: 1)
+        print(String(format: "bootstrap %.3f replicates %d singular %d failed %d threads %d", boot.seconds, n,
+                     boot.singularReplicates, boot.failedReplicates, ProcessInfo.processInfo.activeProcessorCount))
+        for p in boot.parameters {
+            print(String(format: "  %@ %.5f se %.5f shortest [%.4f, %.4f] percentile [%.4f, %.4f]", p.name, p.estimate, p.standardError,
+                         p.shortest.lower, p.shortest.upper, p.percentile.lower, p.percentile.upper))
+        }
+    case "profile":
+        let a = Array(arguments.dropFirst())
+        guard a.count >= 2 else { print("profile FILE FORMULA [ml]"); exit(2) }
+        let table = try DelimitedTextReader().read(path: a[0])
+        let model = try LinearMixedModel(formula: a[1], data: table, method: a.contains("ml") ? .ml : .reml)
+        let (t, profile) = try seconds { try ProfileLikelihood(model: model) }
+        print(String(format: "profile %.3f parameters %d", t, profile.intervals.count))
+        for i in profile.intervals { print(String(format: "  %@ [%.5f, %.5f]", i.name, i.lower, i.upper)) }
+    case "kenward-roger":
+        // The fit, and separately the inference after it: Kenward-Roger's adjusted covariance and
+        // the df of every coefficient (what pbkrtest's vcovAdj + Lb_ddf do for a fitted model).
+        let a = Array(arguments.dropFirst())
+        guard a.count >= 2 else { print("kenward-roger FILE FORMULA"); exit(2) }
+        let table = try DelimitedTextReader().read(path: a[0])
+        let model = try LinearMixedModel(formula: a[1], data: table)
+        let kr = try model.fit(degreesOfFreedom: .kenwardRoger)
+        print(String(format: "kenward-roger %.4f fit %.4f", kr.timing.inferenceSeconds, kr.timing.fitSeconds))
+        for e in kr.fixedEffects { print(String(format: "  %@ se %.6f df %.4f", e.term, e.standardError, e.degreesOfFreedom)) }
+    case "fit-residuals":
+        let a = Array(arguments.dropFirst())
+        guard a.count >= 3 else { print("fit-residuals FILE FORMULA STRUCTURE [ml]"); exit(2) }
+        let start = DispatchTime.now().uptimeNanoseconds
+        let table = try DelimitedTextReader().read(path: a[0])
+        let read = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let model = try LinearMixedModel(formula: a[1], data: table, method: a.contains("ml") ? .ml : .reml, residuals: a[2])
+        let setup = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 - read
+        let fit = try model.fit()
+        print(String(format: "fit read %.3f setup %.3f optimize %.3f inference %.3f evaluations %d objective %.6f phi %.6f",
+                     read, setup, fit.timing.fitSeconds, fit.timing.inferenceSeconds, fit.optimizerEvaluations, fit.objective,
+                     fit.residualCorrelation?.estimate ?? .nan))
+        for e in fit.fixedEffects {
+            print(String(format: "  %@ %.6f se %.6f df %.3f", e.term, e.estimate, e.standardError, e.degreesOfFreedom))
+        }
+    case "lagged-variables":
+        // The variables of replicate's lagged models (drop criterion, both raters' indicators),
+        // written as CSV, so that R can fit the same model to the same numbers.
+        let a = Array(arguments.dropFirst())
+        guard a.count == 2 else { print("lagged-variables FILE OUT.csv"); exit(2) }
+        let panel = try Panel.read(path: a[0])
+        let detector = try RuptureDetector(criterion: .drop)
+        let results = try Rater.allianceRaters(in: panel).map { try detector.detect(in: panel, rater: $0) }
+        let variables = try SessionVariables(panel: panel).with(results)
+        try DelimitedTextWriter.text(of: variables.table).write(toFile: a[1], atomically: true, encoding: .utf8)
+        print("lagged-variables \(variables.table.rowCount) rows -> \(a[1])")
     case "generate-panel":
         let a = Array(arguments.dropFirst())
         guard a.count == 5, let p = Int(a[0]), let t = Int(a[1]), let s = Int(a[2]), let seed = UInt64(a[3]) else {

@@ -16,8 +16,9 @@ struct DescribeCommand: ParsableCommand {
         (a 99 among 1-5): likely missing-value codes to declare with --na.
 
         --out DIR writes each table as CSV (one table per file, one header row, raw numbers), \
-        describe.json, the figure of the mean ratings by session (ratings-by-session.svg) and \
-        report.html (every table and the figure on one page, with the data file's SHA-256).
+        describe.json, the figure of the mean ratings by session (ratings-by-session.svg), \
+        report.html (every table and the figure on one page, with the data file's SHA-256) and \
+        the same as report.md.
         """)
 
     @OptionGroup var input: PanelOptions
@@ -25,7 +26,7 @@ struct DescribeCommand: ParsableCommand {
     @Option(help: "Output format: text, markdown, latex, csv or json.")
     var format: OutputFormat = .text
 
-    @Option(help: ArgumentHelp("Also write every table as CSV, the JSON, the figure (SVG) and report.html into this folder.", valueName: "dir"))
+    @Option(help: ArgumentHelp("Also write every table as CSV, the JSON, the figure (SVG), report.html and report.md into this folder.", valueName: "dir"))
     var out: String?
 
     func run() throws {
@@ -47,8 +48,9 @@ struct DescribeCommand: ParsableCommand {
             if let figure { files.append((figure.fileName!, figure.svg)) }
             let provenance = try ReportProvenance.now(dataFile: input.data, arguments: ["alliance"] + CommandLine.arguments.dropFirst(),
                                                       version: Alliance.versionLine, sources: Self.sources)
-            files.append(("report.html", Self.html(description, panel: panel, tables: tables, figure: figure, codebook: input.reading.codebook,
-                                                    provenance: provenance)))
+            let report = Self.report(description, panel: panel, tables: tables, figure: figure, codebook: input.reading.codebook,
+                                     provenance: provenance)
+            files += [("report.html", report.rendered()), ("report.md", report.markdown())]
             try OutputFolder.write(files, to: out, protecting: inputs)
         }
         print(printed, terminator: "")
@@ -82,10 +84,10 @@ extension DescribeCommand {
         return [.table(table)]
     }
 
-    /// `report.html`: the sample, the ratings (with the figure and the ICCs), the variables, and
-    /// how the file was read; likely missing codes stand out as notices.
-    static func html(_ d: PanelDescription, panel: Panel, tables: [Table], figure: HTMLReport.Figure?, codebook: String?,
-                     provenance: ReportProvenance) -> String {
+    /// `report.html` and `report.md`: the sample, the ratings (with the figure and the ICCs), the
+    /// variables, and how the file was read; likely missing codes stand out as notices.
+    static func report(_ d: PanelDescription, panel: Panel, tables: [Table], figure: HTMLReport.Figure?, codebook: String?,
+                       provenance: ReportProvenance) -> HTMLReport {
         func table(_ name: String) -> [HTMLReport.Block] { tables.filter { $0.name == name }.map { .table($0) } }
         var facts: [(label: String, value: String)] = [("Data", d.source)]
         if let file = d.file { facts.append(("Read as", file.summary)) }
@@ -104,7 +106,7 @@ extension DescribeCommand {
         return HTMLReport(title: "Description of \(URL(fileURLWithPath: d.source).lastPathComponent)", facts: facts, notices: notices,
                           sections: [HTMLReport.Section("Sample", table("sample")), HTMLReport.Section("Ratings", ratings),
                                      HTMLReport.Section("Variables", variables(tables))],
-                          provenance: provenance).rendered()
+                          provenance: provenance)
     }
 }
 

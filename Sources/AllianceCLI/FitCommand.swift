@@ -8,12 +8,15 @@ import Tabular
 struct FitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fit",
-        abstract: "Fit a linear mixed model (lme4 formula syntax) with Satterthwaite df, CIs, variance components and ICCs.",
+        abstract: "Fit a linear mixed model (lme4 formula syntax): Satterthwaite or Kenward-Roger df, correlated residuals, profile and bootstrap CIs, ANOVA, R².",
         discussion: """
         Examples:
           alliance fit sleepstudy.csv --formula 'Reaction ~ Days + (Days | Subject)'
           alliance fit sessions.csv --formula 'distress ~ session + (1 | therapist/patient)' --format markdown
           alliance fit sessions.csv --formula 'y ~ x + (1 | g)' --compare 'y ~ 1 + (1 | g)'
+          alliance fit sessions.csv --formula 'distress ~ session + (1 | patient)' --residuals 'ar1(session | patient)' --compare independent
+          alliance fit sessions.csv --formula 'distress ~ session * alliance + (1 | therapist/patient)' --df kenward-roger --anova --test 'session = session:alliance = 0'
+          alliance fit sleepstudy.csv --formula 'Reaction ~ Days + (Days | Subject)' --ci bootstrap --boot 10000 --seed 7
 
         Formulas: y ~ a + b*c + a:b + a %in% b + (a + b)^2 + factor(x) + relevel(f, "b") + I(x^2) +
         scale(x) + poly(x, 2) + poly(x, 2, raw = TRUE) + as.numeric(x) + log(x) + sin(2 * pi * x) +
@@ -23,6 +26,12 @@ struct FitCommand: ParsableCommand {
         with a missing value in any variable of the formula are dropped and counted. Every fit ends
         at the exact optimum (BOBYQA, then Newton steps); a fit near the boundary (a correlation
         near +-1, a variance near 0) is flagged, since its df and p are unstable.
+
+        Residuals correlated within groups (--residuals) are fitted as nlme's lme(correlation = ) does;
+        the group must be the innermost level (patients, not therapists). --df kenward-roger gives
+        pbkrtest's adjusted SEs and df (REML fits). --ci profile profiles the ML likelihood of every
+        parameter as lme4's confint(); --ci bootstrap refits --boot simulated datasets (seeded) and
+        reports MixedModels.jl's shortest and percentile intervals.
         """)
 
     @Argument(help: "The data: CSV (comma, semicolon or tab), SPSS .sav or Stata .dta.")
@@ -34,11 +43,32 @@ struct FitCommand: ParsableCommand {
     @Flag(name: .long, help: "Fit by maximum likelihood instead of REML.")
     var ml = false
 
+    @Option(name: .long, help: "Residuals correlated within groups, as nlme's correlation = : 'ar1(session | patient)' (AR(1) over whole-number times, gaps allowed), 'car1(time | patient)' (continuous-time AR(1)) or 'cs(1 | patient)' (compound symmetry).")
+    var residuals: String?
+
     @Option(name: .long, help: "Output format: text (like summary() of an lmerTest fit), markdown, latex, csv (one row per parameter) or json.")
     var format: OutputFormat = .text
 
-    @Option(name: .long, help: "A nested model to compare with by a likelihood-ratio test (both refitted by ML, as lme4's anova does).")
+    @Option(name: .long, help: "A nested model to compare with by a likelihood-ratio test (both refitted by ML, as lme4's anova does), or 'independent': the same model with independent residuals (with --residuals; REML criteria compared, as nlme's anova does).")
     var compare: String?
+
+    @Option(name: .long, help: "Degrees of freedom of the t and F tests: satterthwaite (lmerTest's default) or kenward-roger (pbkrtest's, with its adjusted SEs; REML fits).")
+    var df: DegreesOfFreedomOption = .satterthwaite
+
+    @Option(name: .customLong("test"), help: "An F test of the fixed effects, such as 'x1 = x2 = 0' or 'a = b' (coefficient names as printed; repeat for several).")
+    var tests: [String] = []
+
+    @Flag(name: .long, help: "Print the type III ANOVA table of the fixed effects, as lmerTest's anova() (with the --df method).")
+    var anova = false
+
+    @Option(name: .long, help: "Confidence intervals: wald (t with the --df df; the default), profile (likelihood profiles of every parameter, as lme4's confint()) or bootstrap (parametric, --boot replicates).")
+    var ci: IntervalMethod?
+
+    @Option(name: .long, help: "Parametric bootstrap replicates (implies --ci bootstrap; default 1000).")
+    var boot: Int?
+
+    @Option(name: .long, help: "Seed of the bootstrap's random numbers (default 1); the same seed gives the same intervals on any number of cores.")
+    var seed: UInt64 = 1
 
     @Option(name: .long, help: "Write the conditional modes (BLUPs) to this CSV file.")
     var ranef: String?
@@ -56,7 +86,23 @@ struct FitCommand: ParsableCommand {
 
     func validate() throws {
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let boot {
+            guard boot >= 1 else { throw ValidationError("--boot \(boot): the number of bootstrap replicates must be at least 1") }
+            guard boot <= ParametricBootstrap.maximumReplicates else {
+                throw ValidationError("--boot \(boot): at most \(ParametricBootstrap.maximumReplicates) replicates")
+            }
+            if let ci, ci != .bootstrap { throw ValidationError("--boot goes with --ci bootstrap, not --ci \(ci.rawValue)") }
+        }
+        if df == .kenwardRoger && ml {
+            throw ValidationError("--df kenward-roger needs a REML fit (as in lmerTest and pbkrtest); drop --ml")
+        }
+        if compare == "independent" && residuals == nil {
+            throw ValidationError("--compare independent tests a residual correlation structure: give one with --residuals")
+        }
     }
+
+    /// The intervals asked for (`--boot` alone means a bootstrap).
+    var intervalMethod: IntervalMethod { ci ?? (boot != nil ? .bootstrap : .wald) }
 
     func run() throws {
         let clock = ContinuousClock()
@@ -64,28 +110,51 @@ struct FitCommand: ParsableCommand {
         for path in [ranef, fitted, out].compactMap({ $0 }) { try OutputFile.check(path, protecting: [data]) }
         let table = try TableFile.read(data, options: try reading.readingOptions())
         let readSeconds = (clock.now - readStart).components
-        let model = try LinearMixedModel(formula: formula, data: table, method: ml ? .ml : .reml)
+        let model = try LinearMixedModel(formula: formula, data: table, method: ml ? .ml : .reml, residuals: residuals)
         if let threads { model.threads = threads }
-        var fit = try model.fit()
+        // Hypotheses are checked against the model's coefficients before anything is fitted.
+        let hypotheses = try tests.map { try LinearHypothesis($0, coefficients: model.frame.fixedEffectNames) }
+        var fit = try model.fit(degreesOfFreedom: df.method)
         fit.timing.readSeconds = Double(readSeconds.seconds) + Double(readSeconds.attoseconds) * 1e-18
 
         var comparison: LikelihoodRatioTest?
         if let compare {
-            let other = try LinearMixedModel(formula: compare, data: table, method: ml ? .ml : .reml)
             do {
-                comparison = try LikelihoodRatioTest.compare([model, other])
+                if compare == "independent" {
+                    let independent = try LinearMixedModel(frame: model.frame.withoutResidualCorrelation(), method: model.method)
+                    comparison = try LikelihoodRatioTest.compare([model, independent], refitWithML: model.method == .ml)
+                } else {
+                    let structure = try residuals.map { try CorrelationStructure($0) }
+                    let other = try LinearMixedModel(frame: ModelFrame(formula: ModelFormula(compare), data: table, residuals: structure),
+                                                     method: ml ? .ml : .reml)
+                    comparison = try LikelihoodRatioTest.compare([model, other])
+                }
             } catch let error as LikelihoodRatioError {
                 throw CommandInputError(error.description)
             }
         }
+        let testResults = try hypotheses.map { try fit.test($0) }
+        let anovaTable = anova ? try AnalysisOfVariance(model: model, fit: fit) : nil
+        var bootstrap: ParametricBootstrap?
+        var intervals: FitIntervals?
+        switch intervalMethod {
+        case .wald: break
+        case .profile: intervals = FitIntervals(try ProfileLikelihood(model: model, threads: model.threads))
+        case .bootstrap:
+            let b = try ParametricBootstrap(model: model, fit: fit, replicates: boot ?? 1_000, seed: seed, threads: model.threads)
+            bootstrap = b
+            intervals = FitIntervals(b)
+        }
+        let extras = FitExtras(comparison: comparison, tests: testResults, anova: anovaTable, intervals: intervals, bootstrap: bootstrap)
 
         let output: String
         if let out, URL(fileURLWithPath: out).pathExtension.lowercased() == "html" {
             let provenance = try ReportProvenance.now(dataFile: data, arguments: ["alliance"] + CommandLine.arguments.dropFirst(),
                                                       version: Alliance.versionLine, sources: MixedModelReport.sources)
-            output = MixedModelReport.html(fit, comparison: comparison, summary: MixedModelSummary.text(fit), provenance: provenance)
+            output = MixedModelReport.html(fit, comparison: comparison, summary: textOutput(fit, extras), provenance: provenance,
+                                           extraTables: extraTables(extras), intervals: intervals)
         } else {
-            output = try rendered(fit, comparison: comparison)
+            output = try rendered(fit, extras)
         }
 
         if let ranef { try OutputFile.write(ConditionalModesFile.csv(fit), to: ranef, protecting: [data]) }
@@ -94,33 +163,81 @@ struct FitCommand: ParsableCommand {
     }
 
     /// The fit in `--format`.
-    func rendered(_ fit: LinearMixedModelFit, comparison: LikelihoodRatioTest?) throws -> String {
-        let output: String
+    func rendered(_ fit: LinearMixedModelFit, _ extras: FitExtras) throws -> String {
         switch format {
         case .json:
-            if let comparison {
-                output = try JSONOutput.string(FitWithComparison(fit: fit, likelihood_ratio_test: comparison))
-            } else {
-                output = try JSONOutput.string(fit)
-            }
+            return try JSONOutput.string(FitJSON(fit: fit, extras: extras))
         case .text:
-            output = MixedModelSummary.text(fit) + (comparison.map { "\n" + MixedModelTables.likelihoodRatio($0).rendered(as: .text) } ?? "")
+            return textOutput(fit, extras)
         case .csv:
-            output = MixedModelTables.tidy(fit).rendered(as: .csv)
+            return MixedModelTables.tidy(fit, intervals: extras.intervals).rendered(as: .csv)
         case .markdown, .latex:
-            var tables = [MixedModelTables.fixedEffects(fit), MixedModelTables.randomEffects(fit)]
-            if let comparison { tables.append(MixedModelTables.likelihoodRatio(comparison)) }
-            output = tables.rendered(as: format.tableFormat!, labelPrefix: "fit", comment: "alliance fit \(data): \(fit.formula)")
+            let tables = [MixedModelTables.fixedEffects(fit, intervals: extras.intervals),
+                          MixedModelTables.randomEffects(fit, intervals: extras.intervals)] + extraTables(extras)
+            return tables.rendered(as: format.tableFormat!, labelPrefix: "fit", comment: "alliance fit \(data): \(fit.formula)")
         }
-        return output
+    }
+
+    /// The summary as lmerTest prints it, then the ANOVA table, F tests, intervals and test.
+    func textOutput(_ fit: LinearMixedModelFit, _ extras: FitExtras) -> String {
+        var out = MixedModelSummary.text(fit, intervals: extras.intervals)
+        if let anova = extras.anova { out += "\n" + MixedModelSummary.analysisOfVariance(anova) }
+        if !extras.tests.isEmpty { out += "\n" + MixedModelSummary.tests(extras.tests) }
+        if let intervals = extras.intervals, intervals.method == .bootstrap {
+            out += "\n" + MixedModelTables.intervals(intervals, bootstrap: extras.bootstrap).rendered(as: .text)
+        }
+        if let comparison = extras.comparison { out += "\n" + MixedModelTables.likelihoodRatio(comparison).rendered(as: .text) }
+        return out
+    }
+
+    /// The tables after the fixed and random effects.
+    func extraTables(_ extras: FitExtras) -> [Table] {
+        var tables = [Table]()
+        if let intervals = extras.intervals { tables.append(MixedModelTables.intervals(intervals, bootstrap: extras.bootstrap)) }
+        if let anova = extras.anova { tables.append(MixedModelTables.analysisOfVariance(anova)) }
+        if !extras.tests.isEmpty { tables.append(MixedModelTables.tests(extras.tests)) }
+        if let comparison = extras.comparison { tables.append(MixedModelTables.likelihoodRatio(comparison)) }
+        return tables
     }
 }
 
-/// The JSON of a fit together with a likelihood-ratio test.
-private struct FitWithComparison: Encodable {
-    let fit: LinearMixedModelFit
-    let likelihood_ratio_test: LikelihoodRatioTest
+/// What `alliance fit` computes beyond the fit itself.
+struct FitExtras {
+    let comparison: LikelihoodRatioTest?
+    let tests: [FTest]
+    let anova: AnalysisOfVariance?
+    let intervals: FitIntervals?
+    let bootstrap: ParametricBootstrap?
 }
+
+/// `--df`.
+enum DegreesOfFreedomOption: String, ExpressibleByArgument, CaseIterable {
+    case satterthwaite
+    case kenwardRoger = "kenward-roger"
+
+    var method: DegreesOfFreedomMethod { self == .satterthwaite ? .satterthwaite : .kenwardRoger }
+}
+
+extension IntervalMethod: ExpressibleByArgument {}
+
+/// The JSON of a fit: the fit's own keys, and those of what was asked for besides.
+private struct FitJSON: Encodable {
+    let fit: LinearMixedModelFit
+    let extras: FitExtras
+
+    enum CodingKeys: String, CodingKey { case likelihood_ratio_test, tests, anova, confidence_intervals, bootstrap }
+
+    func encode(to encoder: Encoder) throws {
+        try fit.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(extras.comparison, forKey: .likelihood_ratio_test)
+        if !extras.tests.isEmpty { try c.encode(extras.tests, forKey: .tests) }
+        try c.encodeIfPresent(extras.anova, forKey: .anova)
+        try c.encodeIfPresent(extras.intervals, forKey: .confidence_intervals)
+        try c.encodeIfPresent(extras.bootstrap, forKey: .bootstrap)
+    }
+}
+
 
 /// Conditional modes as lme4's `as.data.frame(ranef(fit))` lays them out: grpvar, term, grp, condval.
 enum ConditionalModesFile {

@@ -18,8 +18,8 @@ struct RupturesCommand: ParsableCommand {
 
         --out DIR writes each table as CSV (one table per file, one header row, raw numbers), the \
         episode table (episodes.csv), ruptures.json, each patient's series with ruptures and repairs \
-        marked (patient-series.svg) and report.html (the tables and the figure on one page, with \
-        the data file's SHA-256). --annotate writes the data with the \
+        marked (patient-series.svg), report.html (the tables and the figure on one page, with \
+        the data file's SHA-256) and the same as report.md. --annotate writes the data with the \
         indicators added; an SPSS or Stata file keeps every variable's labels, value labels, \
         missing values and formats.
         """)
@@ -40,7 +40,7 @@ struct RupturesCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write the episode table (.csv).", valueName: "file"))
     var episodes: String?
 
-    @Option(help: ArgumentHelp("Also write every table as CSV, the episodes, the JSON, the figure (SVG) and report.html into this folder.", valueName: "dir"))
+    @Option(help: ArgumentHelp("Also write every table as CSV, the episodes, the JSON, the figure (SVG), report.html and report.md into this folder.", valueName: "dir"))
     var out: String?
 
     @Flag(help: "Leave out the sensitivity table (every criterion side by side).")
@@ -83,7 +83,8 @@ struct RupturesCommand: ParsableCommand {
             files.append((figure.fileName!, figure.svg))
             let provenance = try ReportProvenance.now(dataFile: input.data, arguments: ["alliance"] + CommandLine.arguments.dropFirst(),
                                                       version: Alliance.versionLine, sources: RuptureTables.sources)
-            files.append(("report.html", Self.html(report, tables: tables, figure: figure, codebook: input.reading.codebook, provenance: provenance)))
+            let page = Self.report(report, tables: tables, figure: figure, codebook: input.reading.codebook, provenance: provenance)
+            files += [("report.html", page.rendered()), ("report.md", page.markdown())]
             try OutputFolder.write(files, to: out, protecting: inputs)
         }
         for output in outputs { try OutputFile.write(output.data, to: output.path, protecting: inputs) }
@@ -119,10 +120,10 @@ extension RupturesCommand {
         return HTMLReport.Figure(svg: chart.svg(description: caption).rendered, caption: caption, fileName: "patient-series.svg")
     }
 
-    /// `report.html`: the criterion and raters, the summary and agreement tables with the
-    /// figure, the sensitivity table, where the episodes are, and what the counts cannot say.
-    static func html(_ report: RuptureReport, tables: [Table], figure: HTMLReport.Figure, codebook: String?,
-                     provenance: ReportProvenance) -> String {
+    /// `report.html` and `report.md`: the criterion and raters, the summary and agreement tables
+    /// with the figure, the sensitivity table, where the episodes are, and what the counts cannot say.
+    static func report(_ report: RuptureReport, tables: [Table], figure: HTMLReport.Figure, codebook: String?,
+                       provenance: ReportProvenance) -> HTMLReport {
         func table(_ name: String) -> [HTMLReport.Block] { tables.filter { $0.name == name }.map { .table($0) } }
         var facts: [(label: String, value: String)] = [("Data", report.source)]
         if let codebook { facts.append(("Codebook", codebook)) }
@@ -142,6 +143,6 @@ extension RupturesCommand {
             ]),
         ]))
         return HTMLReport(title: "Alliance ruptures and repairs: \(URL(fileURLWithPath: report.source).lastPathComponent)", facts: facts,
-                          sections: sections, provenance: provenance).rendered()
+                          sections: sections, provenance: provenance)
     }
 }

@@ -103,7 +103,7 @@ struct SequencesCommand: ParsableCommand {
             folder.append(("transitions.svg", figure))
             let provenance = try ReportProvenance.now(dataFile: events, arguments: ["alliance"] + CommandLine.arguments.dropFirst(),
                                                       version: Alliance.versionLine, sources: Self.sources)
-            let html = HTMLReport(title: "Observer-coded rupture events: \(coded.source)",
+            let html = HTMLReport(title: "Observer-coded rupture events: \(URL(fileURLWithPath: coded.source).lastPathComponent)",
                                   facts: [("Events", events), ("Codebook", codebook), ("Unit", unit == .code ? "codes" : "categories"),
                                           ("Lag", String(lag)), ("Permutations", "\(permutations) (seed \(seed))")],
                                   sections: [HTMLReport.Section("Tables", tables.map { .table($0) }),

@@ -36,7 +36,13 @@ public struct LaggedModel: Sendable {
 
     public let raters: Raters
     public let distress: Distress
+    /// The residual correlation structure, if any (nil: independent residuals, lme4's model).
+    public let residuals: String?
     public let outcome: ModelOutcome
+
+    /// The sensitivity model's residuals: AR(1) over session numbers within patient, missed
+    /// sessions as gaps (nlme's corAR1(form = ~ session | patient)).
+    public static let autocorrelatedResiduals = "ar1(session | patient)"
     /// The rupture and repair effects of each rater in the model, in that order.
     public let effects: [LaggedEffect]
 
@@ -54,7 +60,7 @@ public struct LaggedModel: Sendable {
 
     /// Fits the model, or says why it cannot run: no distress, or a rater without ratings.
     static func fit(raters: Raters, distress: Distress, variables: SessionVariables, therapists: TherapistModelling,
-                    threads: Int) -> LaggedModel {
+                    threads: Int, residuals: String? = nil) -> LaggedModel {
         if !variables.hasDistress {
             return notRun(raters: raters, distress: distress,
                           reason: "the data have no distress column (rename yours with --columns distress=NAME)")
@@ -64,8 +70,9 @@ public struct LaggedModel: Sendable {
                           reason: "the data have no \(missing)-rated alliance (column 'alliance_\(missing)')")
         }
         let outcome = ModelOutcome.fit(formula(raters: raters, distress: distress, therapists: therapists),
-                                       to: variables.table, threads: threads)
-        return LaggedModel(raters: raters, distress: distress, outcome: outcome, scale: variables.withinPatientDistressSD)
+                                       to: variables.table, threads: threads, residuals: residuals)
+        return LaggedModel(raters: raters, distress: distress, outcome: outcome, scale: variables.withinPatientDistressSD,
+                           residuals: residuals)
     }
 
     /// A model that could not run, with the reason.
@@ -73,9 +80,10 @@ public struct LaggedModel: Sendable {
         LaggedModel(raters: raters, distress: distress, outcome: .notRun(formula: nil, reason: reason), scale: nil)
     }
 
-    private init(raters: Raters, distress: Distress, outcome: ModelOutcome, scale: Double?) {
+    private init(raters: Raters, distress: Distress, outcome: ModelOutcome, scale: Double?, residuals: String? = nil) {
         self.raters = raters
         self.distress = distress
+        self.residuals = residuals
         self.outcome = outcome
         effects = raters.names.flatMap { rater in
             LaggedEffect.Event.allCases.map { LaggedEffect(rater: rater, event: $0, outcome: outcome, scale: scale) }

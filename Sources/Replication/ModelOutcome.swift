@@ -11,9 +11,9 @@ public enum ModelOutcome: Sendable {
     /// failure (no complete rows, a response without variance, an optimizer failure) becomes
     /// `notRun` with the reason. `threads` is the number of threads the fit may use for its
     /// derivatives (1 when models are fitted side by side).
-    static func fit(_ formula: String, to data: DataTable, threads: Int) -> ModelOutcome {
+    static func fit(_ formula: String, to data: DataTable, threads: Int, residuals: String? = nil) -> ModelOutcome {
         do {
-            let model = try LinearMixedModel(formula: formula, data: data, method: .reml)
+            let model = try LinearMixedModel(formula: formula, data: data, method: .reml, residuals: residuals)
             model.threads = threads
             return .fitted(try model.fit())
         } catch let error as DataError {

@@ -39,6 +39,9 @@ public struct ReplicationAnalysis: Sendable {
     public let growth: [GrowthModel]
     /// Patient, therapist, both (observed distress).
     public let lagged: [LaggedModel]
+    /// Each rater's lagged model (observed distress, chosen criterion) with AR(1) residuals within
+    /// patient: a sensitivity row (issue #13).
+    public let laggedAutocorrelated: [LaggedModel]
     public let sensitivity: CriterionSensitivity
     public let published: PublishedFindings
     /// The rupture and repair effects of every estimator, the multilevel model of step 5 first;
@@ -88,6 +91,10 @@ public struct ReplicationAnalysis: Sendable {
         progress.step("lagged models of next-session distress")
         lagged = LaggedModel.Raters.allCases.map {
             LaggedModel.fit(raters: $0, distress: .observed, variables: variables, therapists: therapists, threads: threads)
+        }
+        laggedAutocorrelated = [LaggedModel.Raters.patient, .therapist].filter { r in raters.contains { $0.name == r.rawValue } }.map {
+            LaggedModel.fit(raters: $0, distress: .observed, variables: variables, therapists: therapists, threads: threads,
+                            residuals: LaggedModel.autocorrelatedResiduals)
         }
 
         sensitivity = try CriterionSensitivity(panel: panel, raters: raters, analysis: ruptures.sensitivity!,

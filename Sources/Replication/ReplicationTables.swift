@@ -147,6 +147,7 @@ public enum ReplicationTables {
                           TableColumn("Rupture b"), TableColumn("Rupture p"), TableColumn("Repair b"), TableColumn("Repair p"),
                       ])
         var unavailable = [String]()
+        var autocorrelation = [String]()
         var nearBoundary = false
         let labels = a.sensitivity.rowLabels
         for (k, rater) in (a.sensitivity.rows.first?.raters ?? []).map(\.rater).enumerated() {
@@ -173,12 +174,27 @@ public enum ReplicationTables {
                     t.append(cells)
                 }
             }
+            // The chosen criterion's model with AR(1) residuals within patient.
+            if let model = a.laggedAutocorrelated.first(where: { $0.raters.rawValue == rater }) {
+                var cells: [Cell] = [.text(a.criterion.name), .text("observed, AR(1) residuals"), .empty]
+                for event in LaggedEffect.Event.allCases {
+                    if let e = model.effect(event, rater: rater)?.estimate { cells += [.number(e.estimate, decimals: 2), .pValue(e.p)] }
+                    else { cells += [.empty, .empty] }
+                }
+                t.append(cells)
+                if let phi = model.outcome.fit?.residualCorrelation {
+                    autocorrelation.append("\(heading(rater)): phi = \(CellFormatting.fixed(phi.estimate, decimals: 2))")
+                } else if let reason = model.outcome.reason {
+                    autocorrelation.append("\(heading(rater)): \(reason)")
+                }
+            }
         }
         t.notes = ["Each criterion with its default amount (docs/METHODS.md); % of patients judged.",
                    "b = effect on next-session distress of a rupture (repair) rated by that rater, from the rater's lagged model; detrended: outcome and lag are residuals from each patient's own linear trend.",
                    "Therapists: \(a.therapists.reason)."]
             + (nearBoundary ? ["† The model is near the boundary (a random-effects correlation within 0.02 of ±1 or a variance under 1e-4 of the residual's): its df and p are unstable."] : [])
             + unavailable.map { "Not estimated: \($0)." }
+            + (autocorrelation.isEmpty ? [] : ["AR(1) residuals: the chosen criterion's lagged model with residuals correlated within patient over session numbers (\(LaggedModel.autocorrelatedResiduals), nlme's corAR1; missed sessions are gaps); \(autocorrelation.joined(separator: "; "))."])
         return t
     }
 

@@ -137,6 +137,7 @@ struct LaTeXTableRenderer {
         "σ": "\\sigma", "φ": "\\phi", "η": "\\eta", "ε": "\\varepsilon", "α": "\\alpha", "μ": "\\mu", "Δ": "\\Delta",
         "π": "\\pi", "≥": "\\geq", "≤": "\\leq", "→": "\\rightarrow", "×": "\\times", "±": "\\pm", "−": "-",
         "≈": "\\approx", "√": "\\surd", "²": "^{2}", "∞": "\\infty",
+        "₀": "_{0}", "₁": "_{1}", "₂": "_{2}", "₃": "_{3}", "₄": "_{4}", "₅": "_{5}", "₆": "_{6}", "₇": "_{7}", "₈": "_{8}", "₉": "_{9}",
     ]
 
     private static func escapeCharacters(_ s: String) -> String {

@@ -5,9 +5,12 @@ import MixedModels
 /// every number where they expect it; followed by what lmerTest leaves to other calls (confidence
 /// intervals, information criteria, ICCs) and by alliance's diagnostics.
 public enum MixedModelSummary {
-    public static func text(_ fit: LinearMixedModelFit) -> String {
+    /// The summary; with `intervals` (profile or bootstrap), those intervals of every parameter in
+    /// place of the Wald intervals of the fixed effects.
+    public static func text(_ fit: LinearMixedModelFit, intervals: FitIntervals? = nil) -> String {
         var out = [String]()
-        out.append("Linear mixed model fit by \(fit.method == .reml ? "REML" : "maximum likelihood"). t-tests use Satterthwaite's method")
+        let tests = fit.degreesOfFreedomMethod.map { " t-tests use \($0.possessive) method" } ?? ""
+        out.append("Linear mixed model fit by \(fit.method == .reml ? "REML" : "maximum likelihood").\(tests)")
         out.append("Formula: \(fit.formula)")
         out.append("   Data: \(fit.source)")
         out.append("")
@@ -30,6 +33,19 @@ public enum MixedModelSummary {
         out.append(contentsOf: randomEffectsLines(fit))
         let groups = fit.groups.map { "\($0.name), \($0.levels)" }.joined(separator: "; ")
         out.append("Number of obs: \(fit.observationCount), groups:  \(groups)")
+        if let r = fit.residualCorrelation {
+            // As nlme prints a correlation structure, with its interval as intervals() gives it.
+            out.append("")
+            out.append("Correlation Structure: \(MixedModelTables.structureName(r)) within \(r.groupName) (\(r.structure); nlme: \(r.nlme))")
+            var line = " Parameter estimate: \(r.parameter) \(RNumberFormat.format([r.estimate], digits: 7)[0])"
+            if let i = intervals?.interval(r.parameter.lowercased()) {
+                line += ", 95% CI [\(RNumberFormat.format([i.lower], digits: 4)[0]), \(RNumberFormat.format([i.upper], digits: 4)[0])] (\(intervals!.method.rawValue))"
+            } else if let lower = r.confidenceLower, let upper = r.confidenceUpper {
+                line += ", 95% CI [\(RNumberFormat.format([lower], digits: 4)[0]), \(RNumberFormat.format([upper], digits: 4)[0])] (Wald on nlme's scale, as intervals())"
+            }
+            out.append(line)
+            if r.onBoundary { out.append(" on the boundary: the correlation is at the end of its range") }
+        }
         if fit.droppedRowCount > 0 {
             out.append("(\(fit.droppedRowCount) row\(fit.droppedRowCount == 1 ? "" : "s") with missing values not used)")
         }
@@ -39,13 +55,22 @@ public enum MixedModelSummary {
         out.append("---")
         out.append("Signif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1")
         out.append("")
-        out.append("95% confidence intervals (Wald, Satterthwaite df):")
-        var ci = [["", "2.5 %", "97.5 %"]]
-        let bounds = RNumberFormat.format(fit.fixedEffects.flatMap { [$0.confidenceLower, $0.confidenceUpper] }, digits: 4)
-        for (k, e) in fit.fixedEffects.enumerated() {
-            ci.append([e.term, bounds[2 * k], bounds[2 * k + 1]])
+        if let intervals {
+            out.append(intervals.method == .profile ? "95% profile-likelihood confidence intervals (ML, as lme4's confint(method = \"profile\")):"
+                                                    : "95% parametric bootstrap confidence intervals (shortest, as MixedModels.jl's confint):")
+            var ci = [["", "2.5 %", "97.5 %"]]
+            let bounds = RNumberFormat.format(intervals.intervals.flatMap { [$0.lower, $0.upper] }, digits: 4)
+            for (k, i) in intervals.intervals.enumerated() { ci.append([i.name, bounds[2 * k], bounds[2 * k + 1]]) }
+            out.append(contentsOf: columns(ci, rightAlign: true, firstLeft: true))
+        } else {
+            out.append("95% confidence intervals (Wald, \(fit.degreesOfFreedomMethod?.rawValue ?? "normal") df):")
+            var ci = [["", "2.5 %", "97.5 %"]]
+            let bounds = RNumberFormat.format(fit.fixedEffects.flatMap { [$0.confidenceLower, $0.confidenceUpper] }, digits: 4)
+            for (k, e) in fit.fixedEffects.enumerated() {
+                ci.append([e.term, bounds[2 * k], bounds[2 * k + 1]])
+            }
+            out.append(contentsOf: columns(ci, rightAlign: true, firstLeft: true))
         }
-        out.append(contentsOf: columns(ci, rightAlign: true, firstLeft: true))
         out.append("")
         out.append(String(format: "logLik %@ (df = %d), AIC %.2f, BIC %.2f%@", String(format: "%.3f", fit.logLikelihood),
                           fit.parameterCount, fit.aic, fit.bic, fit.method == .reml ? " (REML)" : ""))
@@ -53,9 +78,42 @@ public enum MixedModelSummary {
             let iccs = fit.intraclassCorrelations.map { "\($0.group) \(String(format: "%.3f", $0.icc))" }.joined(separator: ", ")
             out.append("ICC: \(iccs)")
         }
+        out.append("R2 (Nakagawa): marginal \(String(format: "%.3f", fit.rSquared.marginal)), conditional \(String(format: "%.3f", fit.rSquared.conditional))")
         for message in fit.messages { out.append("note: \(message)") }
         for warning in fit.warnings { out.append("warning: \(warning)") }
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// lmerTest's print of `anova(fit)` (R's `print.anova` with digits = 5): the heading, then one
+    /// line per term: Sum Sq, Mean Sq, DenDF and F by `format(digits = 5)` (F rounded to 4
+    /// decimals first), NumDF as integers, p by `format.pval(digits = 4)`, and significance stars.
+    public static func analysisOfVariance(_ anova: AnalysisOfVariance) -> String {
+        fTestLines(heading: anova.heading, rows: anova.rows)
+            + (anova.untestable.isEmpty ? "" : "(no type III hypothesis: \(anova.untestable.joined(separator: ", ")))\n")
+    }
+
+    /// F tests of hypotheses, printed as lmerTest prints `contestMD()`.
+    public static func tests(_ tests: [FTest]) -> String {
+        fTestLines(heading: "F tests with \(tests.first?.method.possessive ?? "Satterthwaite's") method", rows: tests)
+    }
+
+    static func fTestLines(heading: String, rows: [FTest]) -> String {
+        var lines = [heading]
+        var table = [["", "Sum Sq", "Mean Sq", "NumDF", "DenDF", "F value", "Pr(>F)", ""]]
+        // print.anova zaps the Sum Sq, Mean Sq and df columns (zapsmall(x, 5)) before formatting.
+        func column(_ values: [Double]) -> [String] { RNumberFormat.format(RNumberFormat.zapsmall(values, digits: 5), digits: 5) }
+        let sumSq = column(rows.map(\.sumOfSquares))
+        let meanSq = column(rows.map(\.meanSquare))
+        let denDF = column(rows.map(\.denominatorDegreesOfFreedom))
+        let f = RNumberFormat.testStatistics(rows.map(\.f), digits: 5)
+        let p = RNumberFormat.pValues(rows.map(\.p), digits: 4)
+        for (k, row) in rows.enumerated() {
+            table.append([row.label, sumSq[k], meanSq[k], String(row.numeratorDegreesOfFreedom), denDF[k], f[k], p[k], stars(row.p)])
+        }
+        lines += columns(table, rightAlign: true, firstLeft: true)
+        lines.append("---")
+        lines.append("Signif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1")
+        return lines.joined(separator: "\n") + "\n"
     }
 
     /// R's default quantile (type 7) of sorted values.

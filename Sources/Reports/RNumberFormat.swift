@@ -44,6 +44,16 @@ public enum RNumberFormat {
         return (power, significant)
     }
 
+    /// R 4.2's `zapsmall(x, digits)`: every value rounded to digits - log10(max |x|) decimals
+    /// (that number rounded to the nearest integer, as R's `round()` takes it; at least 0).
+    public static func zapsmall(_ values: [Double], digits: Int) -> [Double] {
+        let largest = values.filter(\.isFinite).reduce(0) { max($0, abs($1)) }
+        guard largest > 0 else { return values }
+        let decimals = max(0, Int((Double(digits) - Foundation.log10(largest) + 0.5).rounded(.down)))
+        let scale = Foundation.pow(10.0, Double(decimals))
+        return values.map { ($0 * scale).rounded(.toNearestOrEven) / scale }
+    }
+
     /// The Estimate, Std. Error and df columns of `printCoefmat` (formatted together): rounded to
     /// max(1, digits - (1 + floor(log10(smallest non-zero |value|)))) decimals, then `format`ted;
     /// a non-zero value that would print as zero is formatted alone with digits - 1.

@@ -105,6 +105,12 @@ import Testing
                                          "--formula", "Reaction ~ Days + (Days | Subject)", "--compare", "Reaction ~ Days + (1 | Subject)",
                                          "--out", "fit.html"], in: folder)
         #expect(fit.status == 0, "\(fit.standardError)")
+        // Issue #13's tables: correlated residuals, Kenward-Roger df, profile intervals, ANOVA, F tests.
+        let session = try CommandRunner.run(["fit", Self.datasets.appendingPathComponent("simulated/session-panel.csv").path,
+                                             "--formula", "distress ~ session * alliance + (1 | therapist/patient)",
+                                             "--residuals", "ar1(session | therapist/patient)", "--df", "kenward-roger", "--anova",
+                                             "--test", "session = session:alliance = 0", "--ci", "profile", "--out", "session.html"], in: folder)
+        #expect(session.status == 0, "\(session.standardError)")
         try "preset: sud-2025\ngrid:\n  patients: [60, 120]\n  distress.rupture_effect.patient: [1, 2]\n"
             .write(to: folder.appendingPathComponent("study.yaml"), atomically: true, encoding: .utf8)
         let power = try CommandRunner.run(["power", "--config", "study.yaml", "--reps", "3", "--seed", "5", "--out", "power.html", "--quiet"], in: folder)
@@ -114,6 +120,7 @@ import Testing
                                                "--permutations", "99", "--out", "coded"], in: folder)
         #expect(sequences.status == 0, "\(sequences.standardError)")
         for report in [folder.appendingPathComponent("results/report.html"), folder.appendingPathComponent("fit.html"),
+                       folder.appendingPathComponent("session.html"),
                        folder.appendingPathComponent("power.html"), folder.appendingPathComponent("coded/report.html")] {
             try checkInBrowser(report, in: report.deletingLastPathComponent())
         }

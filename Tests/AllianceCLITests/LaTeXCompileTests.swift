@@ -44,6 +44,10 @@ import Testing
             ("ruptures", try latex(of: ["ruptures", data, "--codebook", codebook], in: folder)),
             ("fit", try latex(of: ["fit", Self.datasets.appendingPathComponent("classic/sleepstudy.csv").path,
                                     "--formula", "Reaction ~ Days + (Days | Subject)", "--compare", "Reaction ~ Days + (1 | Subject)"], in: folder)),
+            ("fit-session", try latex(of: ["fit", Self.datasets.appendingPathComponent("simulated/session-panel.csv").path,
+                                            "--formula", "distress ~ session * alliance + (1 | therapist/patient)",
+                                            "--residuals", "ar1(session | therapist/patient)", "--df", "kenward-roger", "--anova",
+                                            "--test", "session = session:alliance = 0", "--boot", "20"], in: folder)),
             ("sequences", try latex(of: ["sequences", Self.datasets.appendingPathComponent("coded-sessions-synthetic.csv").path,
                                           "--codebook", Self.datasets.appendingPathComponent("coded-sessions-codebook.yaml").path], in: folder)),
             ("mlsem", try latex(of: ["mlsem", Self.datasets.appendingPathComponent("classic/wages.csv").path,
@@ -64,8 +68,12 @@ import Testing
             guard let problems = try problems(compiling: tex, named: name, in: folder) else { return }
             #expect(problems.isEmpty, "\(name).tex: \(problems.prefix(5).joined(separator: " | "))")
         }
-        // Labels are unique within and across commands.
-        let labels = documents.flatMap { $0.1.matches(of: /\\label\{([^}]*)\}/).map { String($0.1) } }
-        #expect(Set(labels).count == labels.count)
+        // Labels are unique within and across commands (the second fit is another run of the same
+        // command, so only within itself).
+        func labels(_ tex: String) -> [String] { tex.matches(of: /\\label\{([^}]*)\}/).map { String($0.1) } }
+        let all = documents.filter { $0.0 != "fit-session" }.flatMap { labels($0.1) }
+        #expect(Set(all).count == all.count)
+        let session = labels(documents.first { $0.0 == "fit-session" }!.1)
+        #expect(Set(session).count == session.count && session.count == 5)
     }
 }

@@ -133,9 +133,24 @@ import Tabular
         #expect(try CommandRunner.run(["describe", data, "--out", "d"], in: dir).status == 0)
         #expect(try CommandRunner.run(["ruptures", data, "--out", "r"], in: dir).status == 0)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("d").path).sorted()
-            == ["describe.json", "icc.csv", "ratings-by-session.csv", "ratings-by-session.svg", "ratings.csv", "report.html", "sample.csv", "variables.csv"])
+            == ["describe.json", "icc.csv", "ratings-by-session.csv", "ratings-by-session.svg", "ratings.csv", "report.html", "report.md", "sample.csv", "variables.csv"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("r").path).sorted()
-            == ["episodes.csv", "patient-series.svg", "report.html", "rupture-agreement.csv", "rupture-sensitivity.csv", "ruptures.csv", "ruptures.json"])
+            == ["episodes.csv", "patient-series.svg", "report.html", "report.md", "rupture-agreement.csv", "rupture-sensitivity.csv", "ruptures.csv", "ruptures.json"])
+        // report.md: every table exactly as --format markdown prints it (but the variables, whose
+        // columns of metadata a CSV file does not have are left out, as in report.html), the figure linked to
+        // the file next to it, and the data file's SHA-256 (as sha256sum computes it, here by OpenSSL
+        // through ReportProvenance, checked against the HTML report's footer).
+        for (sub, command, figure) in [("d", "describe", "ratings-by-session.svg"), ("r", "ruptures", "patient-series.svg")] {
+            let markdown = try String(contentsOf: dir.appendingPathComponent("\(sub)/report.md"), encoding: .utf8)
+            let printed = try CommandRunner.run([command, data, "--format", "markdown"], in: dir).standardOutput
+            for table in printed.components(separatedBy: "\n\n") where table.contains("|") && !table.contains("| Variable |") {
+                #expect(markdown.contains(table.trimmingCharacters(in: .newlines)), "\(command): \(table.prefix(60))")
+            }
+            #expect(markdown.contains("](\(figure))"))
+            let html = try String(contentsOf: dir.appendingPathComponent("\(sub)/report.html"), encoding: .utf8)
+            let hash = try #require(html.firstMatch(of: /class="hash">([0-9a-f]{64})</)?.1)
+            #expect(markdown.contains("SHA-256 `\(hash)`"))
+        }
         for sub in ["d", "r"] {
             for name in try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent(sub).path) where name.hasSuffix(".csv") {
                 let table = try DelimitedTextReader().read(path: dir.appendingPathComponent("\(sub)/\(name)").path)

@@ -9,9 +9,9 @@ enum Fixtures {
         try DelimitedTextReader().read(path: root.appendingPathComponent("datasets/classic/\(name).csv").path)
     }
 
-    /// A dataset of datasets/classic or datasets/r-packages by name.
+    /// A dataset of datasets/classic, datasets/r-packages or datasets/simulated by name.
     static func table(_ name: String) throws -> DataTable {
-        for folder in ["classic", "r-packages"] {
+        for folder in ["classic", "r-packages", "simulated"] {
             let path = root.appendingPathComponent("datasets/\(folder)/\(name).csv").path
             if FileManager.default.fileExists(atPath: path) { return try DelimitedTextReader().read(path: path) }
         }

@@ -52,7 +52,15 @@ import FoundationXML
 
     @Test func sensitivityTableHasEveryCriterionPerRater() throws {
         let rows = csvRows(table("sensitivity"))
-        #expect(rows.count == 2 * 2 * SensitivityAnalysis.criteria.count)   // raters x distress x criteria
+        // raters x distress x criteria, and per rater the chosen criterion with AR(1) residuals (issue #13).
+        #expect(rows.count == 2 * 2 * SensitivityAnalysis.criteria.count + 2)
+        for (k, rater) in ["patient", "therapist"].enumerated() {
+            let ar1 = try #require(rows.first { $0[0] == (k == 0 ? "Patient-rated" : "Therapist-rated") && $0[2] == "observed, AR(1) residuals" })
+            let model = Self.analysis.laggedAutocorrelated[k]
+            #expect(model.outcome.fit?.residualCorrelation?.structure == "ar1(session | patient)")
+            #expect(Double(ar1[4]) == model.effect(.rupture, rater: rater)?.estimate?.estimate)
+        }
+        #expect(table("sensitivity").notes.contains { $0.hasPrefix("AR(1) residuals:") })
         // section, criterion, distress, %, rupture b, rupture p, repair b, repair p
         let observed = try #require(rows.first { $0[0] == "Therapist-rated" && $0[1] == "stiles-2sd" && $0[2] == "observed" })
         // A model near the boundary (here the detrended one: a singular fit) is marked with † (issue #11).

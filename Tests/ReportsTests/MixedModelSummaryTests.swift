@@ -68,4 +68,22 @@ import Tabular
         #expect(RNumberFormat.format([-1.5, 2.25], digits: 4) == ["-1.50", "2.25"])
         #expect(RNumberFormat.pValues([0.2, 0.01, 1e-5, 1e-20]) == ["0.20", "0.01", "1e-05", "< 2e-16"])   // "< 2e-16" as printCoefmat prints it
     }
+
+    /// lmerTest 3.1-3's print of anova(fit) for nlme's Oats (R 4.2.2, lme4 at the exact optimum):
+    /// print.anova zaps and formats each column with 5 digits, F to 4 decimals, p with 4 digits.
+    @Test func anovaTableAsLmerTestPrintsIt() throws {
+        let data = try DelimitedTextReader().read(path: Self.root.appendingPathComponent("datasets/r-packages/oats.csv").path)
+        let model = try LinearMixedModel(formula: "yield ~ Variety * factor(nitro) + (1 | Block/Variety)", data: data)
+        let text = MixedModelSummary.analysisOfVariance(try AnalysisOfVariance(model: model, fit: try model.fit()))
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines.first == "Type III Analysis of Variance Table with Satterthwaite's method")
+        expectLines(lines, [
+            "Variety                 526.1   263.0     2    10  1.4853    0.2724    ",
+            "factor(nitro)         20020.5  6673.5     3    45 37.6857 2.458e-12 ***",
+        ])
+        // The interaction's Sum Sq is 321.75 to 8 digits, which R prints as 321.8 and a fit that
+        // differs in the 9th digit as 321.7: compared without it.
+        let interaction = try #require(lines.first { $0.hasPrefix("Variety:factor(nitro)") })
+        #expect(fields(interaction).dropFirst(2) == ["53.6", "6", "45", "0.3028", "0.9322"])
+    }
 }

@@ -22,7 +22,7 @@ import Numerics
 /// (crossed factors) the block fills in and is stored dense. So a therapist/patient/session model
 /// costs O(patients) per evaluation, with no dense block at all.
 final class BlockedCholeskyFactor {
-    let a: CrossProducts
+    var a: CrossProducts
     let termCount: Int
     /// Columns of [X y].
     let p1: Int
@@ -72,6 +72,12 @@ final class BlockedCholeskyFactor {
     /// several theta side by side).
     convenience init(sameStructureAs other: BlockedCholeskyFactor) {
         self.init(crossProducts: other.a, structure: other.structure)
+    }
+
+    /// A factor for other cross-products of the same design (another response), sharing `other`'s
+    /// structure.
+    convenience init(crossProducts a: CrossProducts, sameStructureAs other: BlockedCholeskyFactor) {
+        self.init(crossProducts: a, structure: other.structure)
     }
 
     private static func structure(of a: CrossProducts) -> Structure {

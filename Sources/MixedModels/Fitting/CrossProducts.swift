@@ -17,34 +17,145 @@ struct CrossProducts {
     /// A_jj, `levels[j] * k[j]^2` values, level by level.
     let diagonal: [[Double]]
     /// A_ij for i > j: pattern and blocks (k_i x k_j each), indexed `[i][j]`.
-    let offDiagonalPattern: [[BlockPattern?]]
+    var offDiagonalPattern: [[BlockPattern?]] { layout.patterns }
     let offDiagonalValues: [[[Double]]]
     /// A_Xj, (p + 1) x q_j.
     let fixed: [Matrix]
     /// A_XX, (p + 1) x (p + 1), both triangles.
     let fixedFixed: Matrix
+    /// Where the blocks between factors are, which does not change when the rows' values do.
+    let layout: Layout
 
+    /// The blocks of Z_i'Z_j (i > j) that are present, and each observation's block: they depend
+    /// only on the grouping factors, so they are worked out once per model.
+    struct Layout: Sendable {
+        let patterns: [[BlockPattern?]]
+        /// `blockOf[i][j][r]`: observation r's block of A_ij.
+        let blockOf: [[[Int]]]
+
+        init(terms: [RandomEffectsTerm]) {
+            var patterns = [[BlockPattern?]](repeating: [BlockPattern?](repeating: nil, count: terms.count), count: terms.count)
+            var blockOf = [[[Int]]](repeating: [[Int]](repeating: [], count: terms.count), count: terms.count)
+            for i in terms.indices {
+                for j in 0..<i {
+                    let (pattern, blocks) = CrossProducts.pattern(rowCodes: terms[i].groupCodes, rowLevels: terms[i].levelCount,
+                                                                  columnCodes: terms[j].groupCodes, columnLevels: terms[j].levelCount)
+                    patterns[i][j] = pattern
+                    blockOf[i][j] = blocks
+                }
+            }
+            self.patterns = patterns
+            self.blockOf = blockOf
+        }
+    }
+
+    /// The cross-products of the frame's data.
     init(frame: ModelFrame) throws {
+        try self.init(frame: frame, layout: Layout(terms: frame.randomTerms))
+    }
+
+    /// The cross-products of the frame's data with a layout already worked out.
+    init(frame: ModelFrame, layout: Layout) throws {
+        let xy = Self.responseAndPredictors(frame)
+        try self.init(terms: frame.randomTerms, z: frame.randomTerms.map(\.z), xy: xy, layout: layout)
+    }
+
+    /// The cross-products of *virtual rows*: row v is `rows[v]`'s place in every factor (its level
+    /// and blocks) with values `z` (per term, row-major) and `xy`. Rows combined within one level
+    /// of every factor (a group's rows, when the group is the innermost level) keep that level.
+    init(frame: ModelFrame, layout: Layout, rows: [Int], z: [[Double]], xy: Matrix) throws {
         let terms = frame.randomTerms
+        try self.init(terms: terms, codes: terms.map { t in rows.map { t.groupCodes[$0] } },
+                      blocks: layout.blockOf.map { byJ in byJ.map { b in b.isEmpty ? [] : rows.map { b[$0] } } },
+                      z: z, xy: xy, layout: layout)
+    }
+
+    /// sum_m c_m A_m, element by element, over cross-products of the same design.
+    static func combination(_ parts: [(coefficient: Double, products: CrossProducts)]) -> CrossProducts {
+        let first = parts[0].products
+        func add(_ arrays: [[Double]]) -> [Double] {
+            var out = [Double](repeating: 0, count: arrays[0].count)
+            for (c, a) in zip(parts.map(\.coefficient), arrays) where c != 0 {
+                out.withUnsafeMutableBufferPointer { o in a.withUnsafeBufferPointer { x in for e in 0..<x.count { o[e] += c * x[e] } } }
+            }
+            return out
+        }
+        let diagonal = first.diagonal.indices.map { j in add(parts.map { $0.products.diagonal[j] }) }
+        let off = first.offDiagonalValues.indices.map { i in first.offDiagonalValues[i].indices.map { j in
+            first.offDiagonalValues[i][j].isEmpty ? [] : add(parts.map { $0.products.offDiagonalValues[i][j] }) } }
+        let fixed = first.fixed.indices.map { j in
+            Matrix(rows: first.fixed[j].rows, columns: first.fixed[j].columns, columnMajor: add(parts.map { $0.products.fixed[j].elements })) }
+        let fixedFixed = Matrix(rows: first.fixedFixed.rows, columns: first.fixedFixed.columns,
+                                columnMajor: add(parts.map { $0.products.fixedFixed.elements }))
+        return CrossProducts(k: first.k, levels: first.levels, diagonal: diagonal, offDiagonalValues: off, fixed: fixed,
+                             fixedFixed: fixedFixed, layout: first.layout)
+    }
+
+    private init(k: [Int], levels: [Int], diagonal: [[Double]], offDiagonalValues: [[[Double]]], fixed: [Matrix],
+                 fixedFixed: Matrix, layout: Layout) {
+        self.k = k
+        self.levels = levels
+        self.diagonal = diagonal
+        self.offDiagonalValues = offDiagonalValues
+        self.fixed = fixed
+        self.fixedFixed = fixedFixed
+        self.layout = layout
+    }
+
+    /// The cross-products of the frame's data whitened by the residual correlation at `eta`:
+    /// every column of Z, X and y multiplied by C^-1 (`ResidualCorrelation`).
+    init(frame: ModelFrame, layout: Layout, correlation: ResidualCorrelation, eta: Double) throws {
+        var xy = Self.responseAndPredictors(frame)
+        let n = frame.observationCount
+        let coefficients = correlation.kind == .cs ? nil : correlation.lagCoefficients(eta: eta)
+        xy.elements.withUnsafeMutableBufferPointer { e in
+            for c in 0..<xy.columns { correlation.whiten(e.baseAddress! + c * n, step: 1, eta: eta, coefficients: coefficients) }
+        }
+        let z = frame.randomTerms.map { term -> [Double] in
+            var values = term.z
+            values.withUnsafeMutableBufferPointer { v in
+                for c in 0..<term.k { correlation.whiten(v.baseAddress! + c, step: term.k, eta: eta, coefficients: coefficients) }
+            }
+            return values
+        }
+        try self.init(terms: frame.randomTerms, z: z, xy: xy, layout: layout)
+    }
+
+    /// [X y], n x (p + 1).
+    static func responseAndPredictors(_ frame: ModelFrame) -> Matrix {
         let n = frame.observationCount
         let p1 = frame.x.columns + 1
-        k = terms.map(\.k)
-        levels = terms.map(\.levelCount)
-
-        // [X y], n x (p + 1).
         var xy = Matrix(rows: n, columns: p1)
         xy.elements.replaceSubrange(0..<(n * (p1 - 1)), with: frame.x.elements)
         xy.elements.replaceSubrange((n * (p1 - 1))..<(n * p1), with: frame.y)
+        return xy
+    }
+
+    /// The cross-products of rows whose random-effects values are `z` (per term, row-major, in
+    /// the terms' levels) and whose [X y] is `xy`.
+    private init(terms: [RandomEffectsTerm], z termZ: [[Double]], xy: Matrix, layout: Layout) throws {
+        try self.init(terms: terms, codes: terms.map(\.groupCodes), blocks: layout.blockOf, z: termZ, xy: xy, layout: layout)
+    }
+
+    /// The cross-products of rows whose levels are `codes` (per term), blocks `blocks` (per pair of
+    /// terms), random-effects values `z` and [X y] `xy`.
+    private init(terms: [RandomEffectsTerm], codes: [[Int32]], blocks: [[[Int]]], z termZ: [[Double]], xy: Matrix,
+                 layout: Layout) throws {
+        let n = xy.rows
+        let p1 = xy.columns
+        k = terms.map(\.k)
+        levels = terms.map(\.levelCount)
+        self.layout = layout
         fixedFixed = try BLAS.gram(xy)
 
         var diagonal = [[Double]]()
         var fixed = [Matrix]()
-        for term in terms {
+        for (j, term) in terms.enumerated() {
             let kj = term.k
             var a = [Double](repeating: 0, count: term.levelCount * kj * kj)
             var ax = Matrix(rows: p1, columns: term.size)
-            term.z.withUnsafeBufferPointer { zp in
-                term.groupCodes.withUnsafeBufferPointer { g in
+            termZ[j].withUnsafeBufferPointer { zp in
+                codes[j].withUnsafeBufferPointer { g in
                     let z = zp.baseAddress!
                     a.withUnsafeMutableBufferPointer { ap in
                         for s in 0..<kj {
@@ -76,17 +187,15 @@ struct CrossProducts {
         self.fixed = fixed
 
         // Off-diagonal blocks between factors.
-        var patterns = [[BlockPattern?]](repeating: [BlockPattern?](repeating: nil, count: terms.count), count: terms.count)
         var values = [[[Double]]](repeating: [[Double]](repeating: [], count: terms.count), count: terms.count)
         for i in terms.indices {
             for j in 0..<i {
-                let (pattern, blockOf) = Self.pattern(rowCodes: terms[i].groupCodes, rowLevels: terms[i].levelCount,
-                                                      columnCodes: terms[j].groupCodes, columnLevels: terms[j].levelCount)
+                let pattern = layout.patterns[i][j]!
                 let ki = terms[i].k, kj = terms[j].k
                 var v = [Double](repeating: 0, count: pattern.blockCount * ki * kj)
-                terms[i].z.withUnsafeBufferPointer { zi in
-                    terms[j].z.withUnsafeBufferPointer { zj in
-                        blockOf.withUnsafeBufferPointer { block in
+                termZ[i].withUnsafeBufferPointer { zi in
+                    termZ[j].withUnsafeBufferPointer { zj in
+                        blocks[i][j].withUnsafeBufferPointer { block in
                             v.withUnsafeMutableBufferPointer { vp in
                                 for s in 0..<kj {
                                     for t in 0..<ki {
@@ -98,11 +207,9 @@ struct CrossProducts {
                         }
                     }
                 }
-                patterns[i][j] = pattern
                 values[i][j] = v
             }
         }
-        offDiagonalPattern = patterns
         offDiagonalValues = values
     }
 

@@ -4,26 +4,43 @@ import Numerics
 /// What one factorization at theta tells: the pieces of the profiled deviance and, when asked,
 /// (R_X'R_X)^-1 = Var(beta-hat) / sigma^2.
 struct ProfiledPieces: Sendable {
+    /// log|L_theta|^2 + log|R(phi)| (the second 0 without a residual correlation structure).
     let logDeterminantRandom: Double
     let logDeterminantFixed: Double
     let penalizedResidualSumOfSquares: Double
     let unscaledCovariance: Matrix?
 }
 
-/// Factorizations at many theta at once, for finite-difference derivatives: each distinct theta
-/// is factored once (results are kept, so a point that differs only in sigma costs nothing), and
-/// distinct thetas are spread over `workers` factor workspaces running in parallel, with BLAS held
-/// to one thread meanwhile. The result for a theta does not depend on which worker computed it.
+/// Factorizations at many parameter vectors at once (theta, then the residual correlation's eta
+/// if any), for finite-difference derivatives: each distinct vector is factored once (results are
+/// kept, so a point that differs only in sigma costs nothing), and distinct vectors are spread
+/// over `workers` factor workspaces running in parallel, with BLAS held to one thread meanwhile.
+/// With a residual correlation structure each workspace whitens the data at its point's eta. The
+/// result for a point does not depend on which worker computed it.
 final class FactorPool: @unchecked Sendable {
     /// The model's own factor, whose structure the workspaces share.
     private let prototype: BlockedCholeskyFactor
-    private var factors: [BlockedCholeskyFactor] = []
+    private var factors: [Workspace] = []
     private var memo: [[Double]: ProfiledPieces] = [:]
     let workers: Int
+    private let correlation: ResidualCorrelation?
+    private let whitened: WhitenedCrossProducts?
+    private let thetaCount: Int
 
-    init(prototype: BlockedCholeskyFactor, workers: Int) {
-        self.prototype = prototype
+    /// One worker's factor, whitened at `eta`.
+    private final class Workspace {
+        let factor: BlockedCholeskyFactor
+        var eta: Double?
+        var logDeterminant = 0.0
+        init(_ factor: BlockedCholeskyFactor) { self.factor = factor }
+    }
+
+    init(model: LinearMixedModel, workers: Int) {
+        self.prototype = model.factor
         self.workers = BLASThreading.parallelism(max(1, workers))
+        correlation = model.correlation
+        whitened = model.whitened
+        thetaCount = model.thetaCount
     }
 
     func pieces(_ thetas: [[Double]], covariance: Bool) throws -> [ProfiledPieces] {
@@ -34,7 +51,7 @@ final class FactorPool: @unchecked Sendable {
         }
         if !pending.isEmpty {
             while factors.count < min(workers, pending.count) {
-                factors.append(BlockedCholeskyFactor(sameStructureAs: prototype))
+                factors.append(Workspace(BlockedCholeskyFactor(sameStructureAs: prototype)))
             }
             let results = UnsafeMutableBufferPointer<Result<ProfiledPieces, any Error>?>.allocate(capacity: pending.count)
             results.initialize(repeating: nil)
@@ -46,7 +63,7 @@ final class FactorPool: @unchecked Sendable {
                     var index = worker
                     while index < shared.thetas.count {
                         shared.results[index] = Result {
-                            try Self.evaluate(shared.factors[worker], theta: shared.thetas[index], covariance: covariance)
+                            try self.evaluate(shared.factors[worker], parameters: shared.thetas[index], covariance: covariance)
                         }
                         index += taskCount
                     }
@@ -59,16 +76,28 @@ final class FactorPool: @unchecked Sendable {
         return thetas.map { memo[$0]! }
     }
 
-    private static func evaluate(_ factor: BlockedCholeskyFactor, theta: [Double], covariance: Bool) throws -> ProfiledPieces {
-        try factor.update(theta: theta)
-        return ProfiledPieces(logDeterminantRandom: factor.logDeterminantRandom,
+    private func evaluate(_ workspace: Workspace, parameters: [Double], covariance: Bool) throws -> ProfiledPieces {
+        let factor = workspace.factor
+        if let correlation {
+            let eta = parameters[thetaCount]
+            if workspace.eta != eta {
+                workspace.eta = nil
+                factor.a = try whitened!.at(eta: eta)
+                workspace.logDeterminant = correlation.logDeterminant(eta: eta)
+                workspace.eta = eta
+            }
+            try factor.update(theta: Array(parameters[0..<thetaCount]))
+        } else {
+            try factor.update(theta: parameters)
+        }
+        return ProfiledPieces(logDeterminantRandom: factor.logDeterminantRandom + workspace.logDeterminant,
                               logDeterminantFixed: factor.logDeterminantFixed,
                               penalizedResidualSumOfSquares: factor.penalizedResidualSumOfSquares,
                               unscaledCovariance: covariance ? try FixedEffectsCovariance.unscaled(factor.fixedFactor) : nil)
     }
 
     private struct Shared: @unchecked Sendable {
-        let factors: [BlockedCholeskyFactor]
+        let factors: [Workspace]
         let thetas: [[Double]]
         let results: UnsafeMutableBufferPointer<Result<ProfiledPieces, any Error>?>
     }

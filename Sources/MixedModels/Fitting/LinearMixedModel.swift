@@ -3,22 +3,39 @@ import Numerics
 import Tabular
 
 /// A linear mixed model, `y = X beta + Z b + e` with `b ~ N(0, sigma^2 Lambda Lambda')` and
-/// `e ~ N(0, sigma^2 I)`, fitted as lme4 fits it (Bates, Maechler, Bolker & Walker 2015).
+/// `e ~ N(0, sigma^2 I)`, fitted as lme4 fits it (Bates, Maechler, Bolker & Walker 2015), or with
+/// `e ~ N(0, sigma^2 R(phi))` for a residual correlation structure within groups, fitted as nlme
+/// fits it (`ResidualCorrelation`: the data whitened by R's Cholesky factor, phi optimized with
+/// theta).
 ///
 /// The objective is the profiled deviance, a function of theta alone (the elements of the
-/// relative covariance factors T_j, Lambda = blockdiag(I (x) T_j)): with L the blocked Cholesky
-/// factor at theta, r^2 the penalized residual sum of squares, n observations and p fixed effects,
+/// relative covariance factors T_j, Lambda = blockdiag(I (x) T_j)) and of phi: with L the blocked
+/// Cholesky factor at theta of the (whitened) data, r^2 the penalized residual sum of squares, n
+/// observations and p fixed effects,
 ///
-///     ML:   -2 log L(theta)   = log|L_theta|^2 + n (1 + log(2 pi r^2 / n))
-///     REML: -2 log L_R(theta) = log|L_theta|^2 + log|R_X|^2 + (n - p)(1 + log(2 pi r^2 / (n - p)))
+///     ML:   -2 log L(theta)   = log|L_theta|^2 + log|R| + n (1 + log(2 pi r^2 / n))
+///     REML: -2 log L_R(theta) = log|L_theta|^2 + log|R| + log|R_X|^2 + (n - p)(1 + log(2 pi r^2 / (n - p)))
 ///
-/// minimized by BOBYQA with theta's diagonal elements bounded below by 0.
+/// (log|R| = 0 without a correlation structure), minimized by BOBYQA with theta's diagonal
+/// elements bounded below by 0.
+///
+/// The *parameters* the optimizer, the derivatives and the profiles work with are theta followed
+/// by the correlation's coordinate eta when there is a structure (`ResidualCorrelation`).
 public final class LinearMixedModel {
     public let frame: ModelFrame
     public let method: EstimationMethod
+    /// The cross-products of the data as given (not whitened).
     let crossProducts: CrossProducts
     let factor: BlockedCholeskyFactor
-    private var factoredTheta: [Double]?
+    /// The residual correlation structure, when the model has one, and the data's cross-products
+    /// whitened by it at any eta.
+    let correlation: ResidualCorrelation?
+    let whitened: WhitenedCrossProducts?
+    let layout: CrossProducts.Layout
+    private var factoredParameters: [Double]?
+    /// The eta the factor's cross-products are whitened at, and log|R| there.
+    private var whitenedEta: Double?
+    private(set) var residualLogDeterminant = 0.0
 
     /// Factorizations run side by side for finite-difference derivatives (Satterthwaite, the
     /// convergence checks). Defaults to the number of cores; set to 1 when fitting many models in
@@ -26,7 +43,7 @@ public final class LinearMixedModel {
     public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     /// Workspaces for batches of factorizations; made on first use.
-    lazy var factorPool = FactorPool(prototype: factor, workers: threads)
+    lazy var factorPool = FactorPool(model: self, workers: threads)
 
     /// Lower bounds of theta (0 for standard-deviation-like elements, -infinity otherwise).
     public let thetaLowerBounds: [Double]
@@ -34,7 +51,15 @@ public final class LinearMixedModel {
     public let thetaStart: [Double]
     /// lme4's names for the elements of theta.
     public let thetaNames: [String]
-    /// The scale-free coordinates theta is optimized and differentiated in.
+    /// The number of elements of theta.
+    public var thetaCount: Int { thetaStart.count }
+    /// The parameters: theta, then the correlation's eta (if any), with their bounds and start.
+    let parameterLowerBounds: [Double]
+    let parameterUpperBounds: [Double]
+    let parameterStart: [Double]
+    /// Which parameters are standard-deviation elements of theta (bounded at 0, singular at 0).
+    let standardDeviationElements: [Bool]
+    /// The scale-free coordinates the parameters are optimized and differentiated in.
     let thetaScaling: ThetaScaling
     /// BOBYQA with lme4's nloptwrap settings, in the coordinates of `thetaScaling`.
     var optimizer: BOBYQA
@@ -44,12 +69,53 @@ public final class LinearMixedModel {
         self.method = method
         try Self.checkScales(frame)
         crossProducts = try CrossProducts(frame: frame)
+        layout = crossProducts.layout
+        let correlation = frame.correlationGroups.map { ResidualCorrelation(groups: $0) }
+        self.correlation = correlation
+        let layout = crossProducts.layout
+        whitened = try correlation.map { try WhitenedCrossProducts(frame: frame, layout: layout, correlation: $0) }
         factor = BlockedCholeskyFactor(crossProducts: crossProducts)
         thetaLowerBounds = frame.randomTerms.flatMap(\.thetaLowerBounds)
         thetaStart = frame.randomTerms.flatMap(\.thetaStart)
         thetaNames = frame.randomTerms.flatMap(\.thetaNames)
-        thetaScaling = ThetaScaling(terms: frame.randomTerms)
-        optimizer = BOBYQA(lowerBounds: thetaLowerBounds)
+        if let correlation {
+            if correlation.kind == .cs && correlation.groups.largestGroup < 2 {
+                throw FormulaError("residual structure '\(FormulaError.excerpt(correlation.groups.structure.text))': every group has one row, so there is no correlation to estimate")
+            }
+            parameterLowerBounds = thetaLowerBounds + [correlation.lowerBound]
+            parameterUpperBounds = thetaLowerBounds.map { _ in Double.infinity } + [correlation.upperBound]
+            parameterStart = thetaStart + [correlation.start]
+        } else {
+            parameterLowerBounds = thetaLowerBounds
+            parameterUpperBounds = thetaLowerBounds.map { _ in Double.infinity }
+            parameterStart = thetaStart
+        }
+        standardDeviationElements = thetaLowerBounds.map { $0 == 0 } + (correlation == nil ? [] : [false])
+        thetaScaling = ThetaScaling(terms: frame.randomTerms, extra: correlation == nil ? 0 : 1)
+        optimizer = BOBYQA(lowerBounds: parameterLowerBounds, upperBounds: parameterUpperBounds)
+    }
+
+    /// A model of the same design as `prototype` with another response (a parametric bootstrap
+    /// replicate): the cross-products are formed again, the factor's structure is shared.
+    init(replicating prototype: LinearMixedModel, response: [Double]) throws {
+        frame = prototype.frame.replacingResponse(response)
+        method = prototype.method
+        layout = prototype.layout
+        crossProducts = try CrossProducts(frame: frame, layout: layout)
+        correlation = prototype.correlation
+        let frame = self.frame, layout = prototype.layout
+        whitened = try prototype.correlation.map { try WhitenedCrossProducts(frame: frame, layout: layout, correlation: $0) }
+        factor = BlockedCholeskyFactor(crossProducts: crossProducts, sameStructureAs: prototype.factor)
+        thetaLowerBounds = prototype.thetaLowerBounds
+        thetaStart = prototype.thetaStart
+        thetaNames = prototype.thetaNames
+        parameterLowerBounds = prototype.parameterLowerBounds
+        parameterUpperBounds = prototype.parameterUpperBounds
+        parameterStart = prototype.parameterStart
+        standardDeviationElements = prototype.standardDeviationElements
+        thetaScaling = prototype.thetaScaling
+        optimizer = prototype.optimizer
+        threads = 1
     }
 
     /// Values whose squares leave double precision (beyond 1e150 or, for a non-zero variable,
@@ -71,9 +137,12 @@ public final class LinearMixedModel {
         }
     }
 
-    /// Parses `formula`, builds the model frame from `data`, and sets up the model.
-    public convenience init(formula: String, data: DataTable, method: EstimationMethod = .reml) throws {
-        try self.init(frame: ModelFrame(formula: ModelFormula(formula), data: data), method: method)
+    /// Parses `formula` (and the residual structure `residuals`, such as `ar1(session | patient)`),
+    /// builds the model frame from `data`, and sets up the model.
+    public convenience init(formula: String, data: DataTable, method: EstimationMethod = .reml,
+                            residuals: String? = nil) throws {
+        let structure = try residuals.map { try CorrelationStructure($0) }
+        try self.init(frame: ModelFrame(formula: ModelFormula(formula), data: data, residuals: structure), method: method)
     }
 
     /// Observations.
@@ -81,18 +150,30 @@ public final class LinearMixedModel {
     /// Fixed-effects coefficients.
     public var p: Int { frame.x.columns }
 
-    /// Factors L at `theta` unless it is already factored there.
-    func factor(at theta: [Double]) throws {
-        if factoredTheta == theta { return }
-        factoredTheta = nil
-        try factor.update(theta: theta)
-        factoredTheta = theta
+    /// Factors L at `parameters` (theta, then eta) unless it is already factored there.
+    func factor(at parameters: [Double]) throws {
+        if factoredParameters == parameters { return }
+        factoredParameters = nil
+        if let correlation {
+            let eta = parameters[thetaCount]
+            if whitenedEta != eta {
+                whitenedEta = nil
+                factor.a = try whitened!.at(eta: eta)
+                residualLogDeterminant = correlation.logDeterminant(eta: eta)
+                whitenedEta = eta
+            }
+            try factor.update(theta: Array(parameters[0..<thetaCount]))
+        } else {
+            try factor.update(theta: parameters)
+        }
+        factoredParameters = parameters
     }
 
-    /// The objective at `theta`: the REML criterion or the ML deviance.
+    /// The objective at `theta` (followed by the correlation's eta when the model has a residual
+    /// correlation structure): the REML criterion or the ML deviance.
     public func objective(theta: [Double]) throws -> Double {
         try factor(at: theta)
-        return criterion(logDetL: factor.logDeterminantRandom, logDetRX: factor.logDeterminantFixed,
+        return criterion(logDetL: factor.logDeterminantRandom + residualLogDeterminant, logDetRX: factor.logDeterminantFixed,
                          pwrss: factor.penalizedResidualSumOfSquares)
     }
 
@@ -120,14 +201,14 @@ public final class LinearMixedModel {
 
     /// Fits the model: optimizes theta as lme4 does, then computes estimates, standard errors,
     /// lmerTest's Satterthwaite degrees of freedom, and the convergence diagnostics.
-    public func fit(satterthwaite: Bool = true) throws -> LinearMixedModelFit {
+    public func fit(satterthwaite: Bool = true, degreesOfFreedom: DegreesOfFreedomMethod = .satterthwaite) throws -> LinearMixedModelFit {
         let clock = ContinuousClock()
         let fitStart = clock.now
         let optimum = try optimize()
         let fitSeconds = (clock.now - fitStart).seconds
 
         let inferenceStart = clock.now
-        let fit = try LinearMixedModelFit(model: self, optimum: optimum, satterthwaite: satterthwaite)
+        let fit = try LinearMixedModelFit(model: self, optimum: optimum, degreesOfFreedom: satterthwaite ? degreesOfFreedom : nil)
         var timed = fit
         timed.timing.fitSeconds = fitSeconds
         timed.timing.inferenceSeconds = (clock.now - inferenceStart).seconds
@@ -138,15 +219,16 @@ public final class LinearMixedModel {
     /// optimizer stops at `theta` (lme4's deviance function evaluated there, then the estimates,
     /// Satterthwaite df and diagnostics). Useful to compare with another program's fit, and for
     /// profiling.
-    public func evaluate(theta: [Double], satterthwaite: Bool = true) throws -> LinearMixedModelFit {
-        guard theta.count == thetaStart.count else {
-            throw MixedModelError.optimizerFailed("theta has \(theta.count) elements; the model has \(thetaStart.count)")
+    public func evaluate(theta: [Double], satterthwaite: Bool = true,
+                         degreesOfFreedom: DegreesOfFreedomMethod = .satterthwaite) throws -> LinearMixedModelFit {
+        guard theta.count == parameterStart.count else {
+            throw MixedModelError.optimizerFailed("theta has \(theta.count) elements; the model has \(parameterStart.count) parameters")
         }
         let value = try objective(theta: theta)
         let derivatives = try DevianceDerivatives(model: self, theta: theta)
         let optimum = Optimum(theta: theta, objective: value, evaluations: 1, stopReason: .success,
                               derivatives: derivatives, polish: .notRun)
-        return try LinearMixedModelFit(model: self, optimum: optimum, satterthwaite: satterthwaite)
+        return try LinearMixedModelFit(model: self, optimum: optimum, degreesOfFreedom: satterthwaite ? degreesOfFreedom : nil)
     }
 
     /// Above this many observations lme4's derivative-based convergence checks are skipped, as

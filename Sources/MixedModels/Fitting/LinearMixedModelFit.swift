@@ -22,6 +22,8 @@ public struct LinearMixedModelFit: Sendable {
     public let varianceComponents: [VarianceComponent]
     public let theta: [Double]
     public let thetaNames: [String]
+    /// The residual correlation (phi or rho) with its CI, when the model has a structure.
+    public let residualCorrelation: ResidualCorrelationEstimate?
     /// The REML criterion (REML) or the deviance, -2 log-likelihood (ML).
     public let objective: Double
     /// The (restricted, for REML) log-likelihood, -objective / 2.
@@ -31,6 +33,8 @@ public struct LinearMixedModelFit: Sendable {
     /// The residual standard deviation.
     public let sigma: Double
     public let intraclassCorrelations: [IntraclassCorrelation]
+    /// Nakagawa & Schielzeth's marginal and conditional R-squared.
+    public let rSquared: NakagawaRSquared
     public let converged: Bool
     public let singular: Bool
     /// Why the fit is near the boundary of its parameter space, where Satterthwaite's df and the
@@ -49,8 +53,19 @@ public struct LinearMixedModelFit: Sendable {
     /// definite Hessian and a negligible step there); false for a model without random effects.
     public let newtonSteps: Int
     public let optimumVerified: Bool
-    /// Var(beta-hat), p x p.
+    /// Var(beta-hat), p x p (unadjusted: with Kenward-Roger the SEs come from the adjusted
+    /// covariance, `adjustedCovariance`).
     public let covariance: Matrix
+    /// How the df of the t tests were computed (nil: none, z tests).
+    public let degreesOfFreedomMethod: DegreesOfFreedomMethod?
+    /// What F tests of several coefficients need (Satterthwaite's Jacobian and the covariance of
+    /// the variance parameters, or Kenward-Roger's P_i, W and Phi_A).
+    let inference: FixedEffectsInference
+    /// Phi_A, Kenward and Roger's adjusted Var(beta-hat); nil with Satterthwaite's df.
+    public var adjustedCovariance: Matrix? {
+        if case .kenwardRoger(let kr) = inference { return kr.adjustedCovariance }
+        return nil
+    }
     public let conditionalModes: [ConditionalModes]
     /// Fitted values X beta + Z b and residuals y - fitted, for the rows used.
     public let fitted: [Double]
@@ -59,8 +74,8 @@ public struct LinearMixedModelFit: Sendable {
     public let rows: [Int]
     public var timing: Timing
 
-    /// Number of parameters: fixed effects, theta, and sigma.
-    public var parameterCount: Int { fixedEffects.count + theta.count + 1 }
+    /// Number of parameters: fixed effects, theta, sigma, and the residual correlation if any.
+    public var parameterCount: Int { fixedEffects.count + theta.count + 1 + (residualCorrelation == nil ? 0 : 1) }
 
     public struct Timing: Sendable, Encodable {
         public var readSeconds = 0.0
@@ -72,10 +87,12 @@ public struct LinearMixedModelFit: Sendable {
         }
     }
 
-    init(model: LinearMixedModel, optimum: LinearMixedModel.Optimum, satterthwaite: Bool) throws {
+    /// `degreesOfFreedom` nil: no df (z tests, for the refits of likelihood-ratio tests).
+    init(model: LinearMixedModel, optimum: LinearMixedModel.Optimum, degreesOfFreedom: DegreesOfFreedomMethod?) throws {
         let frame = model.frame
-        let theta = optimum.theta
-        try model.factor(at: theta)
+        let parameters = optimum.theta
+        let theta = Array(parameters[0..<model.thetaCount])
+        try model.factor(at: parameters)
         let factor = model.factor
         let n = model.n, p = model.p
 
@@ -90,7 +107,7 @@ public struct LinearMixedModelFit: Sendable {
         thetaNames = model.thetaNames
         objective = optimum.objective
         logLikelihood = -optimum.objective / 2
-        let k = Double(p + theta.count + 1)
+        let k = Double(p + parameters.count + 1)
         aic = optimum.objective + 2 * k
         bic = optimum.objective + k * log(Double(n))
         optimizerEvaluations = optimum.evaluations
@@ -111,12 +128,20 @@ public struct LinearMixedModelFit: Sendable {
         cov.elements = cov.elements.map { $0 * sigma2 }
         covariance = cov
 
+        // The residual correlation.
+        let correlationEstimate = model.correlation.map {
+            ResidualCorrelationEstimate(correlation: $0, eta: parameters[model.thetaCount],
+                                        hessian: optimum.derivatives.hessian, etaIndex: model.thetaCount)
+        }
+        residualCorrelation = correlationEstimate
+
         // Diagnostics.
-        let diagnostics = ConvergenceDiagnostics(theta: model.thetaScaling.scaled(theta), lowerBounds: model.thetaLowerBounds,
+        let diagnostics = ConvergenceDiagnostics(theta: model.thetaScaling.scaled(parameters),
+                                                 lowerBounds: model.standardDeviationElements.map { $0 ? 0 : -.infinity },
                                                  gradient: optimum.derivatives.profiledGradient,
                                                  hessian: optimum.derivatives.profiledHessian,
                                                  stopReason: optimum.stopReason, polish: optimum.polish,
-                                                 observationCount: n)
+                                                 observationCount: n, correlationBoundary: correlationEstimate?.boundaryReason)
         singular = diagnostics.singular
         var warnings = diagnostics.warnings
         var messages = [String]()
@@ -127,8 +152,11 @@ public struct LinearMixedModelFit: Sendable {
         messages.append(contentsOf: diagnostics.messages)
 
         var estimates = [FixedEffectEstimate]()
-        if satterthwaite {
-            let approximation = try Satterthwaite(model: model, derivatives: optimum.derivatives)
+        var inference = FixedEffectsInference.none
+        switch degreesOfFreedom {
+        case .satterthwaite:
+            let held = correlationEstimate?.onBoundary == true ? [model.thetaCount] : []
+            let approximation = try Satterthwaite(model: model, derivatives: optimum.derivatives, held: held)
             warnings.append(contentsOf: approximation.warnings)
             for j in 0..<p {
                 var contrast = [Double](repeating: 0, count: p)
@@ -137,13 +165,29 @@ public struct LinearMixedModelFit: Sendable {
                 estimates.append(try Self.estimate(name: frame.fixedEffectNames[j], beta: beta[j],
                                                    variance: cov[j, j], df: df))
             }
-        } else {
+            inference = .satterthwaite(approximation)
+        case .kenwardRoger:
+            // pbkrtest's vcovAdj and Lb_ddf, as lmerTest's contest1D uses them: the adjusted
+            // variance and the KR df of each coefficient.
+            let kr = try KenwardRoger(model: model, parameters: parameters, sigma: sigma,
+                                      holdCorrelation: correlationEstimate?.onBoundary == true)
+            for j in 0..<p {
+                var contrast = Matrix(rows: 1, columns: p)
+                contrast[0, j] = 1
+                let df = try kr.test(contrast, beta: beta, rhs: [0]).denominatorDegreesOfFreedom
+                estimates.append(try Self.estimate(name: frame.fixedEffectNames[j], beta: beta[j],
+                                                   variance: kr.adjustedCovariance[j, j], df: df, method: .kenwardRoger))
+            }
+            inference = .kenwardRoger(kr)
+        case nil:
             for j in 0..<p {
                 estimates.append(try Self.estimate(name: frame.fixedEffectNames[j], beta: beta[j],
                                                    variance: cov[j, j], df: .infinity))
             }
         }
-        try model.factor(at: theta)
+        self.inference = inference
+        degreesOfFreedomMethod = degreesOfFreedom
+        try model.factor(at: parameters)
         fixedEffects = estimates
         self.warnings = warnings
         self.messages = messages
@@ -180,7 +224,10 @@ public struct LinearMixedModelFit: Sendable {
         components.append(VarianceComponent(group: "Residual", var1: nil, var2: nil, variance: sigma2,
                                             standardDeviationOrCorrelation: sigma))
         varianceComponents = components
-        let boundary = Self.nearBoundary(components, residualVariance: sigma2)
+        var boundary = Self.nearBoundary(components, residualVariance: sigma2)
+        if let r = correlationEstimate, abs(r.estimate) > 0.98 {
+            boundary.append("the residual correlation \(r.parameter) is \(String(format: "%.3f", r.estimate)), within 0.02 of \(r.estimate > 0 ? "+1" : "-1")")
+        }
         nearBoundary = boundary
         if !boundary.isEmpty {
             self.warnings.append("near the boundary (\(boundary.joined(separator: "; "))): Satterthwaite df and p-values are unstable here")
@@ -196,6 +243,8 @@ public struct LinearMixedModelFit: Sendable {
             iccs.append(IntraclassCorrelation(group: "total", icc: randomTotal / (randomTotal + sigma2)))
         }
         intraclassCorrelations = iccs
+        let fixedPart = try BLAS.product(frame.x, .none, beta)
+        rSquared = NakagawaRSquared(fixedPart: fixedPart, randomVariance: randomTotal, residualVariance: sigma2)
 
         // Conditional modes, fitted values, residuals.
         let u = factor.sphericalModes(beta: beta)
@@ -243,18 +292,19 @@ public struct LinearMixedModelFit: Sendable {
         return reasons
     }
 
-    static func estimate(name: String, beta: Double, variance: Double, df: Double) throws -> FixedEffectEstimate {
+    static func estimate(name: String, beta: Double, variance: Double, df: Double,
+                         method: DegreesOfFreedomMethod = .satterthwaite) throws -> FixedEffectEstimate {
         let se = variance.squareRoot()
         guard se.isFinite, se > 0, beta.isFinite else {
             throw MixedModelError.nonFinite("the standard error of '\(name)'")
         }
         guard df.isFinite ? df > 0 : true, !df.isNaN else {
-            throw MixedModelError.nonFinite("the Satterthwaite degrees of freedom of '\(name)'")
+            throw MixedModelError.nonFinite("the \(method.rawValue) degrees of freedom of '\(name)'")
         }
         let distribution = try StudentT(degreesOfFreedom: df)
         let t = beta / se
         let q = try distribution.quantile(0.975)
-        guard q.isFinite, (q * se).isFinite else { throw MixedModelError.degenerateDegreesOfFreedom(term: name, df: df) }
+        guard q.isFinite, (q * se).isFinite else { throw MixedModelError.degenerateDegreesOfFreedom(term: name, df: df, method: method) }
         return FixedEffectEstimate(term: name, estimate: beta, standardError: se, degreesOfFreedom: df, t: t,
                                    p: distribution.twoSidedPValue(t), confidenceLower: beta - q * se,
                                    confidenceUpper: beta + q * se)
@@ -265,6 +315,7 @@ extension LinearMixedModelFit: Encodable {
     enum CodingKeys: String, CodingKey {
         case formula, method, nobs, dropped_rows, groups, fixed, random, theta, objective, loglik, aic, bic
         case converged, singular, near_boundary, warnings, timing, sigma, icc, messages, dropped_columns, optimizer, response, data
+        case residual_correlation, df_method, r2_marginal, r2_conditional
     }
 
     struct OptimizerReport: Encodable {
@@ -286,6 +337,10 @@ extension LinearMixedModelFit: Encodable {
         try c.encode(fixedEffects, forKey: .fixed)
         try c.encode(varianceComponents, forKey: .random)
         try c.encode(theta, forKey: .theta)
+        try c.encodeIfPresent(residualCorrelation, forKey: .residual_correlation)
+        try c.encodeIfPresent(degreesOfFreedomMethod, forKey: .df_method)
+        try c.encode(rSquared.marginal, forKey: .r2_marginal)
+        try c.encode(rSquared.conditional, forKey: .r2_conditional)
         try c.encode(objective, forKey: .objective)
         try c.encode(logLikelihood, forKey: .loglik)
         try c.encode(aic, forKey: .aic)
@@ -302,4 +357,11 @@ extension LinearMixedModelFit: Encodable {
                                       newton_steps: newtonSteps, verified: optimumVerified), forKey: .optimizer)
         try c.encode(timing, forKey: .timing)
     }
+}
+
+/// What a fit keeps for tests of several coefficients.
+enum FixedEffectsInference: Sendable {
+    case none
+    case satterthwaite(Satterthwaite)
+    case kenwardRoger(KenwardRoger)
 }

@@ -51,7 +51,7 @@ struct NewtonPolish {
 
     static func run(_ model: LinearMixedModel, from start: [Double], value: Double) throws -> Result {
         let scaling = model.thetaScaling
-        let lower = model.thetaLowerBounds
+        let lower = model.parameterLowerBounds, upper = model.parameterUpperBounds
         var theta = start, f = value, steps = 0, evaluations = 0
         while true {
             let derivatives = try DevianceDerivatives(model: model, theta: theta)
@@ -59,7 +59,8 @@ struct NewtonPolish {
                 Result(theta: theta, objective: f, derivatives: derivatives, outcome: outcome, evaluations: evaluations)
             }
             let x = scaling.scaled(theta)
-            let free = x.indices.filter { !(lower[$0] == 0 && x[$0] == 0) }
+            // Held: a standard deviation at 0, a correlation at the end of its range.
+            let free = x.indices.filter { !(lower[$0] == 0 && x[$0] == 0) && !(upper[$0].isFinite && (x[$0] == upper[$0] || x[$0] == lower[$0])) }
             if free.isEmpty { return result(.verified(steps: steps)) }
             let g = free.map { derivatives.profiledGradient[$0] }
             var h = Matrix(rows: free.count, columns: free.count)
@@ -94,7 +95,7 @@ struct NewtonPolish {
                 var candidate = x
                 for (a, i) in free.enumerated() {
                     candidate[i] = x[i] + alpha * step[a]
-                    if lower[i] == 0 && candidate[i] < 0 { candidate[i] = 0 }
+                    candidate[i] = min(max(candidate[i], lower[i]), upper[i])
                 }
                 let t = scaling.theta(candidate)
                 let v = try model.objective(theta: t)

@@ -39,7 +39,7 @@ extension LinearMixedModel {
     }
 
     private func optimizeTheta() throws -> Optimum {
-        if thetaStart.isEmpty {
+        if parameterStart.isEmpty {
             // No random effects: nothing to optimize (lme4 refuses such a model; a fixed-only fit
             // is still well defined and is what a user of `alliance fit` gets).
             let value = try objective(theta: [])
@@ -52,16 +52,16 @@ extension LinearMixedModel {
         var stopReason: OptimizerStopReason
         var evaluations = 0
         do {
-            result = try optimizer.minimize(f, from: thetaStart)
+            result = try optimizer.minimize(f, from: parameterStart)
             evaluations = result.evaluations
             stopReason = result.stopReason
-            let onBound = result.minimizer.indices.filter { result.minimizer[$0] == thetaLowerBounds[$0] }
+            let onBound = result.minimizer.indices.filter { result.minimizer[$0] == parameterLowerBounds[$0] }
             if !onBound.isEmpty {
                 let d0 = try f(result.minimizer)
                 let step = 1e-5
                 let decreasesInward = try onBound.contains { i in
                     var t = result.minimizer
-                    t[i] = thetaLowerBounds[i] + step
+                    t[i] = parameterLowerBounds[i] + step
                     return (try f(t) - d0) / step < 0
                 }
                 evaluations += 1 + onBound.count
@@ -93,7 +93,7 @@ extension LinearMixedModel {
         value = polish.objective
         // An element held at its bound where the criterion decreases inward: polish from there.
         let x = scaling.scaled(theta)
-        for i in x.indices where thetaLowerBounds[i] == 0 && x[i] == 0 {
+        for i in x.indices where parameterLowerBounds[i] == 0 && x[i] == 0 {
             var t = x
             t[i] = 1e-5
             let inside = try f(t)
@@ -111,11 +111,11 @@ extension LinearMixedModel {
     /// Standard-deviation elements of theta~ strictly between 0 and `nearBoundary`.
     private func nearBoundaryElements(_ theta: [Double]) -> [Int] {
         let x = thetaScaling.scaled(theta)
-        return x.indices.filter { thetaLowerBounds[$0] == 0 && x[$0] > 0 && x[$0] < Self.nearBoundary }
+        return x.indices.filter { parameterLowerBounds[$0] == 0 && x[$0] > 0 && x[$0] < Self.nearBoundary }
     }
 
     /// Sets each element near its bound to the bound when the criterion does not increase.
-    private func boundaryTrial(theta: [Double], value: Double) throws -> (theta: [Double], value: Double, evaluations: Int) {
+    func boundaryTrial(theta: [Double], value: Double) throws -> (theta: [Double], value: Double, evaluations: Int) {
         var theta = theta, value = value, evaluations = 0
         for i in nearBoundaryElements(theta) {
             var t = theta
@@ -127,5 +127,33 @@ extension LinearMixedModel {
             if v <= value + 1e-13 * max(1, abs(value)) { theta = t; value = v }
         }
         return (theta, value, evaluations)
+    }
+}
+
+extension LinearMixedModel {
+    /// BOBYQA alone from `start` (parameters: theta, then eta), for the many refits of profiles and
+    /// bootstraps, where the Newton polish's derivatives would cost more than they add:
+    /// `tight` tolerances (1e-10 on the parameters, 1e-12 on the criterion) for profiles, lme4's
+    /// otherwise (MixedModels.jl's bootstrap also refits with its usual tolerances); then the
+    /// boundary check of `optimize()`. Returns the parameters and the criterion there.
+    func minimizeCriterion(from start: [Double], tight: Bool) throws -> (parameters: [Double], value: Double, evaluations: Int) {
+        if parameterStart.isEmpty { return ([], try objective(theta: []), 1) }
+        let scaling = thetaScaling
+        var bobyqa = optimizer
+        if tight {
+            bobyqa.absoluteParameterTolerance = 1e-10
+            bobyqa.absoluteFunctionTolerance = 1e-12
+        }
+        let lower = parameterLowerBounds, upper = parameterUpperBounds
+        let x0 = zip(scaling.scaled(start), zip(lower, upper)).map { min(max($0, $1.0), $1.1) }
+        let result: OptimizationResult
+        do {
+            result = try bobyqa.minimize({ try self.objective(theta: scaling.theta($0)) }, from: x0)
+        } catch let error as OptimizationError {
+            if case .objectiveFailed(let inner) = error { throw inner }
+            throw MixedModelError.optimizerFailed(error.description)
+        }
+        let trial = try boundaryTrial(theta: scaling.theta(result.minimizer), value: result.minimum)
+        return (trial.theta, trial.value, result.evaluations + trial.evaluations)
     }
 }

@@ -17,7 +17,9 @@ struct ThetaScaling: Sendable {
     /// theta = scale * theta~, element by element.
     let scale: [Double]
 
-    init(terms: [RandomEffectsTerm]) {
+    /// The scales of the terms' theta, then `extra` parameters on their own scale (the residual
+    /// correlation's eta, already unit free).
+    init(terms: [RandomEffectsTerm], extra: Int = 0) {
         var scale = [Double]()
         for term in terms {
             let k = term.k
@@ -31,6 +33,7 @@ struct ThetaScaling: Sendable {
             // Column-major lower triangle: element (i, j), i >= j, belongs to row i.
             for j in 0..<k { for i in j..<k { scale.append(rowScale[i]) } }
         }
+        scale += [Double](repeating: 1, count: extra)
         self.scale = scale
     }
 

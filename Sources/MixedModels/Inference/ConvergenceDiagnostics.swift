@@ -29,8 +29,11 @@ struct ConvergenceDiagnostics {
     var messages = [String]()
 
     /// `theta` is theta~, in the scale-free coordinates.
+    /// `correlationBoundary` says why a residual correlation is on its boundary (at +-1), which,
+    /// like a singular fit, is reported and skips the derivative checks.
     init(theta: [Double], lowerBounds: [Double], gradient: [Double], hessian: Matrix,
-         stopReason: OptimizerStopReason, polish: PolishOutcome = .notRun, observationCount: Int = 0) {
+         stopReason: OptimizerStopReason, polish: PolishOutcome = .notRun, observationCount: Int = 0,
+         correlationBoundary: String? = nil) {
         let verified = polish.isVerified
         switch stopReason {
         case .evaluationLimitReached:
@@ -51,7 +54,9 @@ struct ConvergenceDiagnostics {
                 warnings.append("the optimum could not be verified: \(reason)")
             }
         }
-        if singular || observationCount > LinearMixedModel.convergenceCheckObservationLimit || gradient.isEmpty { return }
+        if let correlationBoundary { messages.append("boundary fit: \(correlationBoundary)") }
+        if singular || correlationBoundary != nil || observationCount > LinearMixedModel.convergenceCheckObservationLimit
+            || gradient.isEmpty { return }
         if !gradient.allSatisfy(\.isFinite) {
             warnings.append("Gradient contains NAs")
             return

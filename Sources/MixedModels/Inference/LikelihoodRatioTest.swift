@@ -46,18 +46,28 @@ public struct LikelihoodRatioTest: Sendable, Encodable {
     public let rows: [Row]
     /// True when some model was fitted by REML and refitted by ML for the test.
     public let refittedWithML: Bool
+    /// The criterion compared: ML deviances (lme4's anova), or REML criteria (nlme's anova of
+    /// models with the same fixed effects).
+    public let criterion: EstimationMethod
 
-    /// Fits (by ML) and compares models on the same data.
-    public static func compare(_ models: [LinearMixedModel]) throws -> LikelihoodRatioTest {
+    /// Fits (by ML) and compares models on the same data. With `refitWithML` false the models are
+    /// compared with their own criteria (REML fits of the same fixed effects, as nlme's `anova()`
+    /// compares residual correlation structures).
+    public static func compare(_ models: [LinearMixedModel], refitWithML: Bool = true) throws -> LikelihoodRatioTest {
         guard models.count >= 2 else { throw LikelihoodRatioError("a likelihood-ratio test needs at least two models") }
         let n = models[0].n
         guard models.allSatisfy({ $0.n == n && $0.frame.rows == models[0].frame.rows }) else {
             throw LikelihoodRatioError("the models were not fitted to the same observations (rows with missing values differ); compare models on the same rows")
         }
-        let refitted = models.contains { $0.method == .reml }
+        if !refitWithML {
+            guard Set(models.map(\.method)).count == 1, Set(models.map { $0.frame.fixedEffectNames }).count == 1 else {
+                throw LikelihoodRatioError("models compared by their REML criteria must have the same fixed effects and method")
+            }
+        }
+        let refitted = refitWithML && models.contains { $0.method == .reml }
         var fits = [LinearMixedModelFit]()
         for model in models {
-            let ml = model.method == .ml ? model : try LinearMixedModel(frame: model.frame, method: .ml)
+            let ml = model.method == .ml || !refitWithML ? model : try LinearMixedModel(frame: model.frame, method: .ml)
             fits.append(try ml.fit(satterthwaite: false))
         }
         let ordered = fits.enumerated().sorted { ($0.element.parameterCount, $0.offset) < ($1.element.parameterCount, $1.offset) }.map(\.element)
@@ -74,11 +84,12 @@ public struct LikelihoodRatioTest: Sendable, Encodable {
                     p = try ChiSquared(degreesOfFreedom: Double(difference)).upperTail(statistic)
                 }
             }
-            rows.append(Row(formula: fit.formula, parameters: fit.parameterCount, aic: fit.aic, bic: fit.bic,
+            let label = fit.formula + (fit.residualCorrelation.map { "; residuals \($0.structure)" } ?? "")
+            rows.append(Row(formula: label, parameters: fit.parameterCount, aic: fit.aic, bic: fit.bic,
                             logLikelihood: fit.logLikelihood, deviance: fit.objective, chiSquare: chi,
                             degreesOfFreedom: df, p: p))
         }
-        return LikelihoodRatioTest(rows: rows, refittedWithML: refitted)
+        return LikelihoodRatioTest(rows: rows, refittedWithML: refitted, criterion: fits[0].method)
     }
 }
 

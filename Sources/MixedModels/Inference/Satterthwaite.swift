@@ -22,7 +22,9 @@ struct Satterthwaite {
     /// lmerTest's warnings about the Hessian.
     let warnings: [String]
 
-    init(model: LinearMixedModel, derivatives: DevianceDerivatives) throws {
+    /// `held`: parameters (indices into theta, eta) held at their estimate, as known: a residual
+    /// correlation on the boundary of its range, where the deviance has no minimum in it.
+    init(model: LinearMixedModel, derivatives: DevianceDerivatives, held: [Int] = []) throws {
         let theta = derivatives.theta, sigma = derivatives.sigma
         let nTheta = theta.count
         let pool = model.factorPool
@@ -35,7 +37,9 @@ struct Satterthwaite {
             }
         }
         let x = scaling.scaled(theta) + [1]
-        let hessian = derivatives.hessian
+        let kept = (0..<(nTheta + 1)).filter { !held.contains($0) }
+        var hessian = Matrix(rows: kept.count, columns: kept.count)
+        for (a, i) in kept.enumerated() { for (b, j) in kept.enumerated() { hessian[a, b] = derivatives.hessian[i, j] } }
         let eigen = try SymmetricEigen(hessian)
         let tolerance = 1e-8
         var warnings = [String]()
@@ -54,7 +58,7 @@ struct Satterthwaite {
         let pp = model.p
         let jacobianMatrix = try NumericalDerivatives.richardsonJacobian(covariance, at: x)
         guard jacobianMatrix.isFinite else { throw MixedModelError.nonFinite("the Jacobian of Var(beta) (Satterthwaite)") }
-        jacobian = (0..<x.count).map { i in
+        jacobian = kept.map { i in
             Matrix(rows: pp, columns: pp, columnMajor: Array(jacobianMatrix.column(i)))
         }
         self.warnings = warnings

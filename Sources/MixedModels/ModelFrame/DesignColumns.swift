@@ -36,17 +36,20 @@ struct DesignColumns {
         return count
     }
 
-    /// Column names and values (column-major, `rowCount` rows).
-    func build() -> (names: [String], values: [Double]) {
+    /// Column names and values (column-major, `rowCount` rows), and each column's term (an index
+    /// into `terms`, -1 for the intercept: R's `assign` attribute, less one).
+    func build() -> (names: [String], values: [Double], assign: [Int]) {
         var names = [String]()
+        var assign = [Int]()
         var values = [Double]()
         values.reserveCapacity(rowCount * (terms.count + 1))
         if intercept {
             names.append("(Intercept)")
+            assign.append(-1)
             values.append(contentsOf: repeatElement(1.0, count: rowCount))
         }
         let termSets = Set(terms.map { Set($0.factors) })
-        for term in terms {
+        for (t, term) in terms.enumerated() {
             // Each atom's columns: (name suffix, value per row).
             var parts = [[(name: String, column: [Double])]]()
             for atom in term.factors {
@@ -68,10 +71,17 @@ struct DesignColumns {
             }
             for c in combined {
                 names.append(c.name)
+                assign.append(t)
                 values.append(contentsOf: c.column)
             }
         }
-        return (names, values)
+        return (names, values, assign)
+    }
+
+    /// R's `factors` attribute of `terms()` for `atom` in `term`: coded by contrasts (1) or by
+    /// indicators for every level (2), the same rule whatever the atom's type.
+    func isContrastCoded(_ atom: FormulaExpression, in term: FormulaTerm) -> Bool {
+        usesContrasts(atom, in: term, termSets: Set(terms.map { Set($0.factors) }))
     }
 
     /// R's rule: a factor in a term is coded by contrasts when the term without it is in the model

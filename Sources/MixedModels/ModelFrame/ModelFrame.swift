@@ -15,13 +15,18 @@ public struct ModelFrame: Sendable {
     public let responseName: String
     /// The file the data came from.
     public let source: String
-    let y: [Double]
+    private(set) var y: [Double]
     /// n x p, column-major.
-    let x: Matrix
+    private(set) var x: Matrix
     /// Names of X's columns as lme4 prints them.
-    public let fixedEffectNames: [String]
+    public private(set) var fixedEffectNames: [String]
     /// Columns dropped because they were linear combinations of earlier ones.
     public let droppedColumnNames: [String]
+    /// The fixed-effects terms (R's `term.labels` order), the term of each column of X (-1 for the
+    /// intercept), and the terms' variables on the rows used: what type III contrasts need.
+    let fixedTerms: [FormulaTerm]
+    private(set) var fixedColumnTerms: [Int]
+    let fixedVariables: [FormulaExpression: ModelVariable]
     /// Random-effects terms in lme4's (fitting) order.
     let randomTerms: [RandomEffectsTerm]
     /// The sum of the formula's `offset()` terms per row used (zeros without offsets); `y` is
@@ -29,8 +34,12 @@ public struct ModelFrame: Sendable {
     let offset: [Double]
     /// Rows of the data table used, in order.
     public let rows: [Int]
-    /// Rows dropped because a variable of the formula was missing there.
+    /// Rows dropped because a variable of the formula (or of the residual structure) was missing there.
     public let droppedRowCount: Int
+    /// The groups of the residual correlation structure, when the model has one.
+    private(set) var correlationGroups: CorrelationGroups?
+    /// The residual correlation structure, when the model has one.
+    public var correlationStructure: CorrelationStructure? { correlationGroups?.structure }
 
     public var observationCount: Int { y.count }
 
@@ -41,13 +50,22 @@ public struct ModelFrame: Sendable {
     /// The most columns a random-effects term may have (k, with k(k+1)/2 parameters).
     public static let maximumRandomColumns = 50
 
-    public init(formula: ModelFormula, data: DataTable) throws {
+    /// The model frame of `formula` on `data`; with `residuals`, its correlation groups too (the
+    /// structure's variables count for complete cases, as nlme's `na.action` treats them).
+    public init(formula: ModelFormula, data: DataTable, residuals: CorrelationStructure? = nil) throws {
         let formula = formula.needsColumns ? try ModelFormula(formula.text, columns: data.names) : formula
         self.formula = formula
         self.source = data.source
         let evaluator = AtomEvaluator(data: data, formula: formula.text)
         var variables = [FormulaExpression: ModelVariable]()
         for atom in formula.atoms { variables[atom] = try evaluator.evaluate(atom) }
+        if let residuals {
+            let structureEvaluator = AtomEvaluator(data: data, formula: residuals.text)
+            for atom in residuals.atoms where variables[atom] == nil { variables[atom] = try structureEvaluator.evaluate(atom) }
+            if let time = residuals.time, case .numeric = variables[time]! {} else if let time = residuals.time {
+                throw FormulaError("residual structure '\(FormulaError.excerpt(residuals.text))': the time '\(FormulaError.excerpt(time.deparsed))' must be numeric")
+            }
+        }
 
         // The response must be numeric.
         guard case .numeric = variables[formula.response]! else {
@@ -55,7 +73,7 @@ public struct ModelFrame: Sendable {
         }
 
         // Complete cases: a row is used when no atom is missing there.
-        let atoms = formula.atoms
+        let atoms = formula.atoms + (residuals?.atoms ?? []).filter { !formula.atoms.contains($0) }
         var complete = [Bool](repeating: true, count: data.rowCount)
         for atom in atoms {
             switch variables[atom]! {
@@ -121,12 +139,18 @@ public struct ModelFrame: Sendable {
         if dependent.isEmpty {
             self.fixedEffectNames = design.names
             self.droppedColumnNames = []
+            self.fixedColumnTerms = design.assign
         } else {
             let keep = design.names.indices.filter { !dependent.contains($0) }
             x = x.selectingColumns(keep)
             self.fixedEffectNames = keep.map { design.names[$0] }
             self.droppedColumnNames = dependent.map { design.names[$0] }
+            self.fixedColumnTerms = keep.map { design.assign[$0] }
         }
+        self.fixedTerms = formula.fixedTerms
+        var fixedVariables = [FormulaExpression: ModelVariable]()
+        for term in formula.fixedTerms { for atom in term.factors { fixedVariables[atom] = variables[atom] } }
+        self.fixedVariables = fixedVariables
         self.x = x
 
         // Random effects, in lme4's order.
@@ -151,6 +175,16 @@ public struct ModelFrame: Sendable {
             }
         }
         self.randomTerms = terms
+
+        if let residuals {
+            let (codes, levels) = try Self.groupingFactor(residuals.groupFactors, variables: variables, rowCount: n, formula: residuals.text)
+            var time: [Double]?
+            if let t = residuals.time, case .numeric(let values) = variables[t]! { time = values }
+            correlationGroups = try CorrelationGroups(structure: residuals, groupCodes: codes, levels: levels, time: time,
+                                                      terms: terms, data: data, rows: rows)
+        } else {
+            correlationGroups = nil
+        }
     }
 
     /// Evaluates one random-effects term: its model matrix and grouping factor.
@@ -235,5 +269,36 @@ public struct ModelFrame: Sendable {
             return parts.joined(separator: ":")
         }
         return (codes, labels)
+    }
+}
+
+extension ModelFrame {
+    /// The same rows and design with independent residuals (for the likelihood-ratio test of a
+    /// residual correlation structure).
+    public func withoutResidualCorrelation() -> ModelFrame {
+        var frame = self
+        frame.correlationGroups = nil
+        return frame
+    }
+
+    /// The same frame with another response (y minus any offset, for each row used): a parametric
+    /// bootstrap replicate.
+    func replacingResponse(_ response: [Double]) -> ModelFrame {
+        precondition(response.count == y.count, "one response value per row")
+        var frame = self
+        frame.y = response
+        return frame
+    }
+
+    /// The frame with the coefficient of X's column `j` held at `value`: the column removed and
+    /// `value` times it moved into the offset (lme4's profile of a fixed effect).
+    func fixingFixedEffect(_ j: Int, at value: Double) -> ModelFrame {
+        var frame = self
+        let column = Array(x.column(j))
+        frame.y = zip(y, column).map { $0 - value * $1 }
+        frame.x = x.selectingColumns(x.columns == 0 ? [] : (0..<x.columns).filter { $0 != j })
+        frame.fixedEffectNames.remove(at: j)
+        frame.fixedColumnTerms.remove(at: j)
+        return frame
     }
 }

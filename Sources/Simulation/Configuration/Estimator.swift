@@ -24,6 +24,9 @@ public struct Estimator: Sendable, Equatable {
     public let focalTerms: [FocalTerm]
     /// How the formula is fitted.
     public let method: Method
+    /// A residual correlation structure for a linear mixed model (`alliance fit --residuals`),
+    /// such as `ar1(session | patient)`; nil for independent residuals.
+    public let residuals: String?
 
     /// How an estimator's formula is fitted.
     public enum Method: Sendable, Equatable {
@@ -83,32 +86,49 @@ public struct Estimator: Sendable, Equatable {
         name: "mlsem", formula: "distress ~ pre(lag(rupture)) + pre(lag(repair))",
         focalTerms: [.rupture, .repair], method: .mlsem(sessions: 3...12))
 
+    /// The centred lagged model with AR(1) residuals within patient over session numbers (missed
+    /// sessions are gaps), as nlme's corAR1 (issue #13; docs/METHODS.md, "Residual correlation").
+    public static let laggedAutocorrelated = Estimator(
+        name: "lagged-ar1", formula: "distress_next ~ distress_within + rupture + repair + session + (1 | patient)",
+        focalTerms: [.rupture, .repair], residuals: "ar1(session | patient)")
+
     /// The estimators of the default analysis, by name.
     public static let catalog = [laggedObserved, laggedCentred, detrended]
 
     /// Every built-in estimator, by name.
-    public static let builtIn = catalog + [dsem, mlsem]
+    public static let builtIn = catalog + [dsem, mlsem, laggedAutocorrelated]
 
-    private init(name: String, formula: String, focalTerms: [FocalTerm], method: Method = .linearMixedModel) {
+    private init(name: String, formula: String, focalTerms: [FocalTerm], method: Method = .linearMixedModel, residuals: String? = nil) {
         self.name = name
         self.formula = formula
         self.focalTerms = focalTerms
         self.method = method
+        self.residuals = residuals
     }
 
     /// A user's estimator: `formula` must parse, read only variables of `SessionVariables.raterTableVariables`, and
     /// read `rupture` or `repair` (or both). Errors name `field` at `location`.
-    init(name: String, formula: String, field: String, location: String) throws {
+    init(name: String, formula: String, residuals: String? = nil, field: String, location: String) throws {
         func fail(_ message: String) -> DataError { DataError(location: location, message: "field '\(field)': \(message)") }
+        if let residuals {
+            let structure: CorrelationStructure
+            do { structure = try CorrelationStructure(residuals) } catch let error as FormulaError { throw fail(error.message) }
+            if let unknown = structure.variableNames.first(where: { !SessionVariables.raterTableVariables.contains($0) }) {
+                throw fail("the residual structure reads '\(unknown)', which is not an analysis variable")
+            }
+        }
         let parsed: ModelFormula
         do { parsed = try ModelFormula(formula) } catch let error as FormulaError { throw fail(error.message) }
         let variables = parsed.variableNames
+        if variables.contains(".") {
+            throw fail("'.' (every other column) would take in patient, therapist and every derived variable: name the variables")
+        }
         if let unknown = variables.first(where: { !SessionVariables.raterTableVariables.contains($0) }) {
             throw fail("the formula reads '\(unknown)', which is not an analysis variable (variables: \(SessionVariables.raterTableVariables.joined(separator: ", ")))")
         }
         let focal = FocalTerm.allCases.filter { variables.contains($0.rawValue) }
         guard !focal.isEmpty else { throw fail("the formula must have 'rupture' or 'repair' (or both) among its terms") }
-        self.init(name: name, formula: formula, focalTerms: focal)
+        self.init(name: name, formula: formula, focalTerms: focal, residuals: residuals)
     }
 
     /// A user's DSEM estimator: `formula` must parse as a DSEM formula, read only `dsemVariables`
@@ -139,23 +159,30 @@ public struct Estimator: Sendable, Equatable {
             let s = try ConfigurationSection(value, path: field, location: location)
             let name = try s.text("name", default: "")
             let formula = try s.text("formula", default: "")
+            let residuals = try s.text("residuals", default: "")
             let dsem = try s.text("dsem", default: "")
             try s.finish()
             guard !name.isEmpty, formula.isEmpty != dsem.isEmpty else {
                 throw DataError(location: location, message: "field '\(field)': an estimator of your own needs a 'name' and a 'formula' (lme4) or a 'dsem' formula")
             }
             if !dsem.isEmpty {
+                guard residuals.isEmpty else {
+                    throw DataError(location: s.value("residuals")?.location ?? location,
+                                    message: "field '\(field).residuals': a residual correlation structure is for an lme4 'formula', not a 'dsem' formula")
+                }
                 try self.init(name: name, dsemFormula: dsem, field: field + ".dsem", location: s.value("dsem")?.location ?? location)
             } else {
-                try self.init(name: name, formula: formula, field: field + ".formula", location: s.value("formula")?.location ?? location)
+                try self.init(name: name, formula: formula, residuals: residuals.isEmpty ? nil : residuals, field: field + ".formula",
+                              location: s.value("formula")?.location ?? location)
             }
         case .sequence(_, let location):
-            throw DataError(location: location, message: "field '\(field)' must be an estimator name or {name: ..., formula: ...}")
+            throw DataError(location: location, message: "field '\(field)' must be an estimator name or {name: ..., formula: ..., residuals: ...}")
         }
     }
 
     var node: Node {
         if Self.builtIn.contains(self) { return CanonicalYAML.text(name) }
-        return CanonicalYAML.flowMapping([("name", CanonicalYAML.text(name)), (method == .dsem ? "dsem" : "formula", CanonicalYAML.text(formula))])
+        return CanonicalYAML.flowMapping([("name", CanonicalYAML.text(name)), (method == .dsem ? "dsem" : "formula", CanonicalYAML.text(formula))]
+                                         + (residuals.map { [("residuals", CanonicalYAML.text($0))] } ?? []))
     }
 }

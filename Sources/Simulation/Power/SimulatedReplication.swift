@@ -128,7 +128,7 @@ struct SimulatedReplication {
                                record: (Estimator.FocalTerm, FitRecord.Outcome) -> FitRecord) -> [FitRecord] {
         let fit: LinearMixedModelFit
         do {
-            let model = try LinearMixedModel(formula: estimator.formula, data: table)
+            let model = try LinearMixedModel(formula: estimator.formula, data: table, residuals: estimator.residuals)
             model.threads = 1
             fit = try model.fit()
         } catch {
