@@ -172,7 +172,7 @@ struct PowerReport {
             "Power: share of replications with p < \(CellFormatting.withoutLeadingZero(CellFormatting.exact(analysis.alpha))) (a failed fit counts as not significant). Mean, bias, RMSE and coverage of the \(level)% CI: over the replications with an estimate. Monte Carlo standard errors in parentheses (Morris, White & Crowther 2019).",
             "Failed: share of replications without an estimate (the fit failed, or the term could not be estimated, e.g. no rupture detected). Ruptures: mean share of patients with at least one detected rupture (criterion \(analysis.criterion.label)).",
             "True effect: the effect of a rupture (repair) the rater perceived at session t on distress at t + 1 in the simulation, in points of distress. Estimators: "
-                + analysis.estimators.map { "\($0.name), \($0.formula) (\(Self.methodLabel($0.method)))" }.joined(separator: "; ") + ".",
+                + analysis.estimators.map { "\($0.name), \($0.formula) (\(Self.methodLabel($0)))" }.joined(separator: "; ") + ".",
             "† \(flagged) of \(summaries.count) rows: the \(level)% CI covered the true effect in less than \(CellFormatting.fixed(100 * Self.acceptableCoverage.lowerBound, decimals: 0))% or more than \(CellFormatting.fixed(100 * Self.acceptableCoverage.upperBound, decimals: 0))% of the replications: the estimator is biased (or its SE wrong) in this design, and its power is the rate of rejecting zero, not the power to detect the true effect (docs/METHODS.md, \"Estimators\").",
         ]
         if analysis.oracle {
@@ -185,9 +185,10 @@ struct PowerReport {
     }
 
     /// How an estimator fits its formula, for the notes.
-    static func methodLabel(_ method: Estimator.Method) -> String {
-        switch method {
-        case .linearMixedModel: return "lme4 formula, REML, Satterthwaite df"
+    static func methodLabel(_ estimator: Estimator) -> String {
+        switch estimator.method {
+        case .linearMixedModel:
+            return "lme4 formula" + (estimator.residuals.map { " with residual correlation \($0) as in nlme" } ?? "") + ", REML, Satterthwaite df"
         case .dsem: return "DSEM formula, Bayesian, Mplus's priors and PSR rule"
         case .mlsem(let sessions): return "dpm formula, ML-SEM by maximum likelihood (FIML), sessions \(sessions.lowerBound)-\(sessions.upperBound)"
         }

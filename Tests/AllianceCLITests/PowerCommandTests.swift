@@ -152,7 +152,7 @@ import Testing
     }
 
     /// The table's note names each estimator with its formula and how it is fitted: an lme4 model
-    /// by REML, the DSEM by Bayesian estimation, ML-SEM by maximum likelihood on its sessions.
+    /// by REML (with its residual correlation structure, if any), the DSEM by Bayesian estimation, ML-SEM by maximum likelihood on its sessions.
     @Test func notesSayHowEachEstimatorIsFitted() throws {
         let config = """
         preset: sud-2025
@@ -160,7 +160,7 @@ import Testing
         therapists: 3
         sessions: {mean: 10, sd: 4, minimum: 6, maximum: 14}
         analysis:
-          estimators: [lagged-observed, dsem, mlsem]
+          estimators: [lagged-observed, lagged-ar1, dsem, mlsem]
           oracle: false
         """
         let dir = try folder(["small.yaml": config])
@@ -169,6 +169,7 @@ import Testing
         #expect(run.status == 0, "\(run.standardError)")
         let text = String(decoding: try read(dir, "p.txt"), as: UTF8.self).split(separator: "\n").joined(separator: " ")
         #expect(text.contains("Estimators: lagged-observed, distress_next ~ distress + rupture + repair + session + (1 | patient) (lme4 formula, REML, Satterthwaite df);"), "\(text)")
+        #expect(text.contains("lagged-ar1, distress_next ~ distress_within + rupture + repair + session + (1 | patient) (lme4 formula with residual correlation ar1(session | patient) as in nlme, REML, Satterthwaite df);"))
         #expect(text.contains("dsem, distress ~ lag(distress) + lag(rupture) + lag(repair) + session + (1 + lag(distress) | patient) (DSEM formula, Bayesian, Mplus's priors and PSR rule);"))
         #expect(text.contains("mlsem, distress ~ pre(lag(rupture)) + pre(lag(repair)) (dpm formula, ML-SEM by maximum likelihood (FIML), sessions 3-12)."))
     }
