@@ -79,7 +79,7 @@ public enum DSEMTables {
         let rule = it.rule == "psr"
             ? "\(it.total) iterations per chain, PSR checked every 100, the last \(it.kept) kept"
             : "\(it.burnIn) burn-in and \(it.kept) kept iterations per chain"
-        notes.append("\(it.chains) chain\(it.chains == 1 ? "" : "s"), \(rule)\(it.thin > 1 ? ", every \(it.thin)th recorded" : ""); seed \(it.seed); \(fit.converged ? "converged (every PSR < \(CellFormatting.exact(it.criterion)))" : "NOT converged").")
+        notes.append("\(it.chains) chain\(it.chains == 1 ? "" : "s"), \(rule)\(it.thin > 1 ? ", thinned: one of every \(it.thin) sweeps recorded" : ""); seed \(it.seed); \(fit.converged ? "converged (every PSR < \(CellFormatting.exact(it.criterion)))" : "NOT converged").")
         notes.append("\(fit.data.patients) patients, \(fit.data.sessions) sessions, \(fit.data.observed) observed and \(fit.data.missingSampled) missing (sampled) values of \(fit.outcome), \(fit.data.equations) equations; initial condition: \(fit.initialCondition == "latent" ? "latent pre-sample values (Mplus)" : "conditional on the first observations").")
         notes += fit.warnings.map { "Warning: " + $0 + "." }
         return notes
