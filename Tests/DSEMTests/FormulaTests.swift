@@ -174,6 +174,13 @@ import Testing
         #expect(priors.residualVariance == DSEMPriors.InverseGammaPrior(shape: 1, scale: 2))
         #expect(priors.randomEffects == DSEMPriors.InverseWishartPrior(scale: 1, degreesOfFreedom: 4))
         #expect(priors.initialValues?.variance == 9)
+        // A term is named as the fit prints it, however it was spaced or whether its lag 1 was written.
+        try priors.apply("lag( x, 1 ) ~ N(1, 2)")
+        try priors.apply("lag(x,2) ~ N(3, 4)")
+        try priors.apply("factor(therapist)T2 ~ N(0, 10)")
+        #expect(priors.coefficients["lag(x)"] == DSEMPriors.NormalPrior(mean: 1, variance: 2))
+        #expect(priors.coefficients["lag(x, 2)"] == DSEMPriors.NormalPrior(mean: 3, variance: 4))
+        #expect(priors.coefficients["factor(therapist)T2"]?.variance == 10)
         for bad in ["lag(y) = N(0, 1)", "residual ~ N(0, 1)", "x ~ N(0)", "x ~ N(0, -1)", "initial ~ N(0, infinity)"] {
             #expect(throws: DSEMInputError.self, "\(bad)") { try priors.apply(bad) }
         }
