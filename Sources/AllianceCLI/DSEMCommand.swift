@@ -43,6 +43,9 @@ struct DSEMCommand: ParsableCommand {
           --prior 'random ~ IW(1, 4)'          random-effect covariance: IW(s x I, df)
           --prior 'random ~ IG(1, 0.1)'        each variance, with '||'
           --prior 'initial ~ N(0, 10)'         pre-sample values (default: from data)
+          --prior 'log(residual variance) ~ N(2, 10)'
+                                               the mean of the log residual variances
+                                               (with --random-residual-variance)
         See docs/METHODS.md ("Dynamic structural equation models").
         """)
 
