@@ -146,7 +146,14 @@ struct DSEMCommand: ParsableCommand {
                             message: error.message + "; the formula's random part (... | \(parsed.group)) names the patient column")
         }
         let therapist = data.column(for: .therapist)
-        let lagged = try LaggedPanel(panel: data, variables: parsed.columns.filter { $0 != therapist })
+        let lagged: LaggedPanel
+        do {
+            lagged = try LaggedPanel(panel: data, variables: parsed.columns.filter { $0 != therapist })
+        } catch let error as DataError where ["rupture", "repair"].contains(where: { error.message.hasPrefix("no column '\($0)") }) {
+            // Rupture and repair indicators are computed from the alliance ratings, not read.
+            throw DataError(location: error.location, message: error.message
+                            + "; rupture and repair indicators come from the alliance ratings: 'alliance ruptures \(panel.data) --rater patient --annotate FILE' writes the data with rupture_patient and repair_patient")
+        }
         var specification = try inFile { try DSEMSpecification(formula: parsed, panel: lagged) }
         specification.initialCondition = DSEMSpecification.InitialCondition(rawValue: initial)!
         specification.randomResidualVariance = randomResidualVariance

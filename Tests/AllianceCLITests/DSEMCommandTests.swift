@@ -179,6 +179,7 @@ import Testing
         ("y ~ lag(y) + id + (1 | id)", ["--time", "t"], "identifies the patients"),
         ("y ~ lag(y) + mean(x) + (1 + mean(x) | id)", ["--time", "t"], "cannot have a random effect"),
         ("y ~ lag(y) + lag(w) + (1 | id)", ["--time", "t"], "no column 'w'"),
+        ("y ~ lag(y) + lag(rupture) + (1 | id)", ["--time", "t"], "no column 'rupture' (columns: id, t, y, x); rupture and repair indicators come from the alliance ratings: 'alliance ruptures small.csv --rater patient --annotate FILE'"),
     ]) func badInput(_ formula: String, _ options: [String], _ message: String) throws {
         let dir = try folder(["small.csv": Self.small])
         let out = try CommandRunner.run(["dsem", "small.csv", "--formula", formula] + options, in: dir)
