@@ -19,7 +19,7 @@ struct MergeCommand: ParsableCommand {
     @Argument(help: "The shard files (what 'alliance power --shard I/N --out FILE' wrote).")
     var shards: [String]
 
-    @Option(help: ArgumentHelp("The summary (format by --format or the extension: .txt, .md, .tex, .csv, .json).", valueName: "file"))
+    @Option(help: ArgumentHelp("The summary (format by --format or the extension: .txt, .md, .tex, .csv, .json, or .html for the HTML report).", valueName: "file"))
     var out: String
 
     @OptionGroup var outputs: StudyOutputOptions

@@ -40,7 +40,7 @@ struct PowerCommand: ParsableCommand {
                                valueName: "I/N"))
     var shard: String?
 
-    @Option(help: ArgumentHelp("The summary (format by --format or the extension: .txt, .md, .tex, .csv, .json); with --shard, the shard's replications.",
+    @Option(help: ArgumentHelp("The summary (format by --format or the extension: .txt, .md, .tex, .csv, .json, or .html for the HTML report); with --shard, the shard's replications.",
                                valueName: "file"))
     var out: String?
 

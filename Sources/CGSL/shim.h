@@ -1,7 +1,7 @@
 /*
  * CGSL: the parts of the GNU Scientific Library (libgsl-dev) alliance uses: cumulative distribution
  * functions and their inverses, random number generators and random variates, one-dimensional root
- * finding (Brent's method), and the error handler
+ * finding (Brent's method), quantiles of sorted samples, and the error handler
  * switch (GSL's default handler aborts the process; alliance turns it off and checks results itself).
  */
 #ifndef ALLIANCE_CGSL_SHIM_H
@@ -12,6 +12,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_sf_gamma.h>
 #include <gsl/gsl_roots.h>
+#include <gsl/gsl_statistics_double.h>
 
 /* GSL exposes its generator types as mutable global pointers, which Swift 6 refuses to read from
    concurrent code; this accessor returns the (never modified) Mersenne Twister type. */

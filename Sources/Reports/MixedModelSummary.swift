@@ -1,5 +1,6 @@
 import Foundation
 import MixedModels
+import Numerics
 
 /// A fitted model printed the way `summary()` of an lmerTest fit prints it, so that R users find
 /// every number where they expect it; followed by what lmerTest leaves to other calls (confidence
@@ -25,7 +26,7 @@ public enum MixedModelSummary {
         out.append("")
         out.append("Scaled residuals: ")
         let scaled = fit.residuals.map { $0 / fit.sigma }.sorted()
-        let quantiles = [0, 0.25, 0.5, 0.75, 1].map { quantile(scaled, $0) }
+        let quantiles = [0, 0.25, 0.5, 0.75, 1].map { SampleQuantile.ofSorted(scaled, $0) }
         out.append(contentsOf: columns([["Min", "1Q", "Median", "3Q", "Max"], quantiles.map { String(format: "%.4f", $0) }],
                                        rightAlign: true))
         out.append("")
@@ -114,14 +115,6 @@ public enum MixedModelSummary {
         lines.append("---")
         lines.append("Signif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1")
         return lines.joined(separator: "\n") + "\n"
-    }
-
-    /// R's default quantile (type 7) of sorted values.
-    static func quantile(_ sorted: [Double], _ probability: Double) -> Double {
-        guard !sorted.isEmpty else { return .nan }
-        let h = Double(sorted.count - 1) * probability
-        let lo = Int(h.rounded(.down)), hi = min(lo + 1, sorted.count - 1)
-        return sorted[lo] + (h - Double(lo)) * (sorted[hi] - sorted[lo])
     }
 
     static func stars(_ p: Double) -> String {

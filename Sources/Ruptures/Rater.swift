@@ -20,12 +20,12 @@ public struct Rater: Sendable, Equatable, Hashable {
         let role: PanelRole? = name == "patient" ? .alliancePatient : name == "therapist" ? .allianceTherapist : nil
         if let role {
             guard let column = panel.column(for: role) else {
-                throw DataError(location: "--rater \(name)", message: "\(panel.source) has no column '\(role.rawValue)' (rename yours with --columns \(role.rawValue)=NAME)")
+                throw DataError(location: "--rater \(Excerpt.quoted(name))", message: "\(panel.source) has no column '\(role.rawValue)' (rename yours with --columns \(role.rawValue)=NAME)")
             }
             return Rater(name: name, column: column)
         }
         guard panel.table.contains(name) else {
-            throw DataError(location: "--rater \(name)", message: "no such column in \(panel.source) (columns: \(panel.table.names.joined(separator: ", ")))")
+            throw DataError(location: "--rater \(Excerpt.quoted(name))", message: "no such column in \(panel.source) (columns: \(panel.table.names.joined(separator: ", ")))")
         }
         return Rater(name: name, column: name)
     }

@@ -57,7 +57,7 @@ public struct Panel: Sendable {
     public func values(of column: String) throws -> [Double] {
         if let v = numericColumns[column] { return v }
         guard let c = table[column] else {
-            throw DataError(source: source, message: "no column '\(column)' (columns: \(table.names.joined(separator: ", ")))")
+            throw DataError(source: source, message: "no column \(Excerpt.quoted(column)) (columns: \(table.names.joined(separator: ", ")))")
         }
         return try NumericView.values(of: c, named: column, in: table)
     }
@@ -86,7 +86,7 @@ public struct Panel: Sendable {
                 roleColumns[role] = name
             } else if role.isRequired || mapping.explicitRoles.contains(role) {
                 let hint = mapping.explicitRoles.contains(role) ? "" : "; rename with --columns \(role.rawValue)=NAME"
-                throw DataError(source: source, message: "missing required column '\(name)' (columns: \(table.names.joined(separator: ", ")))\(hint)")
+                throw DataError(source: source, message: "missing required column \(Excerpt.quoted(name)) (columns: \(table.names.joined(separator: ", ")))\(hint)")
             }
         }
         guard table.rowCount > 0 else {

@@ -142,5 +142,19 @@ import Testing
         try ("patients: " + String(repeating: "9", count: 5_000_000) + "\n").write(to: dir.appendingPathComponent("hs.yaml"), atomically: true, encoding: .utf8)
         let out = try CommandRunner.run(["simulate", "--config", "hs.yaml", "--print-config"], in: dir)
         #expect(out.status == 2 && out.standardError.count < 300)
+        // A 500-character column name, wherever it is named (a role, a rater, a DSEM or ML-SEM
+        // term), is quoted as its first 60 characters and its length.
+        let name = String(repeating: "x", count: 500)
+        let excerpt = "'" + String(repeating: "x", count: 60) + "…' (500 characters)"
+        let named: [([String], String)] = [
+            (["ruptures", "d.csv", "--columns", "alliance_patient=\(name)"], "d.csv: missing required column \(excerpt) (columns: patient, session, alliance_patient)"),
+            (["ruptures", "d.csv", "--rater", name], "--rater \(excerpt): no such column in d.csv (columns: patient, session, alliance_patient)"),
+            (["mlsem", "d.csv", "--formula", "alliance_patient ~ pre(lag(\(name)))"], "d.csv: no column \(excerpt) (columns: patient, session, alliance_patient)"),
+        ]
+        for (arguments, message) in named {
+            let out = try CommandRunner.run(arguments, in: dir)
+            #expect(out.status == 2, "\(arguments)")
+            #expect(out.standardError == "alliance: \(message)\n", "\(arguments)")
+        }
     }
 }

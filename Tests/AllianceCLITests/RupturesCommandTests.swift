@@ -82,7 +82,7 @@ import Tabular
             (["--threshold=-1"], "alliance: --threshold: must be a positive number, not -1.0\n"),
             (["--scale", "alliance_patient=7:1"], "alliance: --scale alliance_patient=7:1: the scale minimum 7.0 is not below the maximum 1.0\n"),
             (["--columns", "pt=id"], "alliance: --columns: unknown role 'pt' (roles: patient, therapist, session, alliance_patient, alliance_therapist, distress)\n"),
-            (["--rater", "observer"], "alliance: --rater observer: no such column in d.csv (columns: therapist, patient, session, alliance_patient, alliance_therapist, distress)\n"),
+            (["--rater", "observer"], "alliance: --rater 'observer': no such column in d.csv (columns: therapist, patient, session, alliance_patient, alliance_therapist, distress)\n"),
             (["--codebook", "book.yaml"], "alliance: book.yaml:3: unknown key 'rnage' in the scale of 'alliance_patient' (expected range, higher_is_better, reliability, sd)\n"),
             (["--codebook", "nope.yaml"], "alliance: nope.yaml: no such file\n"),
         ]

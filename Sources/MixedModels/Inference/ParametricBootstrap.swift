@@ -156,17 +156,10 @@ public struct ParametricBootstrap: Sendable, Encodable {
             let mean = sorted.reduce(0, +) / Double(sorted.count)
             let sd = (sorted.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(sorted.count - 1)).squareRoot()
             return Parameter(name: names[i], kind: kinds[i], estimate: estimates[i], standardError: sd,
-                             percentile: (Self.quantile(sorted, (1 - level) / 2), Self.quantile(sorted, (1 + level) / 2)),
+                             percentile: (SampleQuantile.ofSorted(sorted, (1 - level) / 2), SampleQuantile.ofSorted(sorted, (1 + level) / 2)),
                              shortest: Self.shortestCoverageInterval(sorted, level: level))
         }
         seconds = (clock.now - start).seconds
-    }
-
-    /// R's (and Julia's) default quantile, type 7, of sorted values.
-    static func quantile(_ sorted: [Double], _ probability: Double) -> Double {
-        let h = Double(sorted.count - 1) * probability
-        let lo = Int(h.rounded(.down)), hi = min(lo + 1, sorted.count - 1)
-        return sorted[lo] + (h - Double(lo)) * (sorted[hi] - sorted[lo])
     }
 
     /// MixedModels.jl's `shortestcovint`: among the windows of ceil(level n) consecutive sorted values,

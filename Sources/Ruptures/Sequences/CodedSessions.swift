@@ -67,7 +67,7 @@ public struct CodedSessions: Sendable {
                 roleColumns[role] = name
             } else if role.isRequired || columns.explicitRoles.contains(role) {
                 let hint = columns.explicitRoles.contains(role) ? "" : "; rename with --columns \(role.rawValue)=NAME"
-                throw DataError(source: source, message: "missing required column '\(name)' (columns: \(table.names.joined(separator: ", ")))\(hint)")
+                throw DataError(source: source, message: "missing required column \(Excerpt.quoted(name)) (columns: \(table.names.joined(separator: ", ")))\(hint)")
             }
         }
         guard roleColumns[.segment] != nil || roleColumns[.onset] != nil else {
