@@ -138,10 +138,10 @@ struct DSEMCommand: ParsableCommand {
         let data: Panel
         do {
             data = try reading.loadPanel(path: panel.data)
-        } catch let error as DataError where error.message.hasPrefix("missing required column '\(time ?? "session")'") {
+        } catch let error as DataError where error.message.hasPrefix("missing required column \(Excerpt.quoted(time ?? "session"))") {
             throw DataError(location: error.location,
                             message: error.message + (time == nil ? "; name the column of session numbers with --time" : "; check --time"))
-        } catch let error as DataError where error.message.hasPrefix("missing required column '\(parsed.group)'") {
+        } catch let error as DataError where error.message.hasPrefix("missing required column \(Excerpt.quoted(parsed.group))") {
             throw DataError(location: error.location,
                             message: error.message + "; the formula's random part (... | \(parsed.group)) names the patient column")
         }
