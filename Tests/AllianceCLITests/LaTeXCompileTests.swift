@@ -52,6 +52,8 @@ import Testing
                                           "--codebook", Self.datasets.appendingPathComponent("coded-sessions-codebook.yaml").path], in: folder)),
             ("mlsem", try latex(of: ["mlsem", Self.datasets.appendingPathComponent("classic/wages.csv").path,
                                       "--formula", "wks ~ pre(lag(union)) + lag(lwage) | ed", "--id", "id", "--time", "t", "--error-inv"], in: folder)),
+            ("dsem", try latex(of: ["dsem", data, "--formula", "distress ~ lag(distress) + session + factor(therapist) + (1 + lag(distress) | patient)",
+                                     "--burn-in", "100", "--iterations", "100"], in: folder)),
         ]
         // replicate --out writes tables.tex; power writes the summary as LaTeX by its extension.
         let replicate = try CommandRunner.run(["replicate", "--out", "results", "--quiet"], in: folder)

@@ -39,7 +39,7 @@ public struct TraceFigure: Sendable {
     public func svg(description: String? = nil) -> SVGDocument {
         let panels = parameters.count + 1
         let rows = (panels + columns - 1) / columns
-        let (left, top, gapX, gapY) = (64.0, 70.0, 70.0, 52.0)
+        let (left, top, gapX, gapY) = (64.0, 82.0, 70.0, 52.0)
         let width = left + Double(columns) * (panelWidth + gapX)
         let height = top + Double(rows) * (panelHeight + gapY) + 10
         var svg = SVGDocument(width: width, height: height, title: title, description: description)
@@ -63,7 +63,7 @@ public struct TraceFigure: Sendable {
             let psrs = psrHistory.map(\.psr).filter(\.isFinite) + [criterion, 1]
             let frame = frameAt(parameters.count, left: left, top: top, gapX: gapX, gapY: gapY,
                                 values: [psrs.min()!, min(psrs.max()!, 3)], iterations: psrHistory.last!.iteration)
-            frame.drawAxes(into: &svg, xTitle: "Iteration", yTitle: nil, fontSize: 9)
+            frame.drawAxes(into: &svg, xTitle: "Iteration", yTitle: nil, fontSize: 10)
             svg.text("Largest PSR (last half of the iterations)", at: (frame.left, frame.top - 8), size: 11, bold: true)
             svg.line(from: (frame.left, frame.y(criterion)), to: (frame.left + frame.width, frame.y(criterion)),
                      stroke: .init(Palette.color(1), width: 1, dash: "4 3"))
@@ -90,7 +90,7 @@ public struct TraceFigure: Sendable {
             let end = frame.x(Double(min(keptFrom, iterations)))
             svg.rectangle(x: frame.left, y: frame.top, width: end - frame.left, height: frame.height, fill: "#f0f0f0")
         }
-        frame.drawAxes(into: &svg, xTitle: nil, yTitle: nil, xTicks: frame.x.ticks(count: 4), yTicks: frame.y.ticks(count: 4), fontSize: 9)
+        frame.drawAxes(into: &svg, xTitle: nil, yTitle: nil, xTicks: frame.x.ticks(count: 4), yTicks: frame.y.ticks(count: 4), fontSize: 10)
         svg.text(parameter.name, at: (frame.left, frame.top - 8), size: 11, bold: true)
         let step = max(1, iterations / maximumPoints)
         for (c, draws) in parameter.chains.enumerated() {
