@@ -15,7 +15,10 @@ printf 'preset: sud-2025\nanalysis:\n  estimators: [dsem]\n' > bench-out/dsem-po
 rm -f bench-out/dsem-power.txt.checkpoint
 echo "machine: $(uname -m), $(nproc) cores; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 start=$(date +%s.%N)
-"$bin" power --config bench-out/dsem-power.yaml --reps "$reps" --seed 1 --out bench-out/dsem-power.txt \
+# CPU time as well as wall time: on a machine shared with other work the wall time depends on the
+# load; (user + system) / cores is the time on an idle machine with the same cores.
+TIMEFORMAT='alliance power: wall %R s, CPU user %U s, system %S s'
+time "$bin" power --config bench-out/dsem-power.yaml --reps "$reps" --seed 1 --out bench-out/dsem-power.txt \
   --replications bench-out/dsem-power-replications.csv --quiet
 end=$(date +%s.%N)
 seconds=$(echo "$end - $start" | bc -l)

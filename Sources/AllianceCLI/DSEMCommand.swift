@@ -14,26 +14,38 @@ struct DSEMCommand: ParsableCommand {
         abstract: "Fit a dynamic structural equation model (two-level DSEM with latent centring, as in Mplus) by Bayesian estimation.",
         discussion: """
         Examples:
-          alliance dsem sessions.csv --formula 'distress ~ lag(distress) + lag(rupture) + lag(repair) + (1 + lag(distress) | patient)' --time session
-          alliance dsem sessions.csv --formula 'distress ~ lag(distress) + session + factor(therapist) + (1 | patient)' --format json
-          alliance dsem esm.csv --formula 'na ~ lag(na) + (1 + lag(na) | id)' --time beep --iterations 5000 --trace na.svg
+          alliance dsem sessions.csv --time session --formula 'distress ~ lag(distress)
+            + lag(rupture) + lag(repair) + (1 + lag(distress) | patient)'
+          alliance dsem sessions.csv --format json --formula 'distress ~ lag(distress)
+            + session + factor(therapist) + mean(rupture) + (1 | patient)'
+          alliance dsem esm.csv --formula 'na ~ lag(na) + (1 + lag(na) | id)'
+            --time beep --iterations 5000 --trace na.svg
 
-        The formula: lag(y) (or lag(y, k)) of the outcome is the autoregression, centred on each
-        patient's latent mean; x, lag(x), lag(x, k) are time-varying covariates (observed, not
-        centred); factor(x) and columns constant within patients are between-level covariates of
-        the latent mean; one random term (1 + ... | patient) names the patient column and the
-        random effects (intercept required; '||' for uncorrelated). Time is the session number: a
-        missed session is a missing value, sampled with the rest.
+        The formula: lag(y) (or lag(y, k)) of the outcome is the autoregression,
+        centred on each patient's latent mean; x, lag(x), lag(x, k) are
+        time-varying covariates (observed, not centred); factor(x) and columns
+        constant within patients are between-level covariates of the latent mean,
+        as is mean(x), a patient's mean of x over its sessions; one random term
+        (1 + ... | patient) names the patient column and the random effects
+        (intercept required; '||' for uncorrelated). Time is the session number:
+        a missed session is a missing value, sampled with the rest.
 
-        Iterations (per chain, counted after thinning): by default Mplus's rule, which runs until
-        the PSR of every parameter over the last half of the iterations is below 1.1 (checked
-        every 100, between --min-iterations and --max-iterations) and keeps that last half;
-        --iterations N keeps N more after convergence instead. --burn-in B fixes the burn-in
-        (then --iterations defaults to B). Priors (Mplus's defaults unless set, in Mplus's notation):
-          --prior 'lag(distress) ~ N(0, 1)'     a fixed-part term: N(mean, variance)
-          --prior 'residual ~ IG(0.01, 0.01)'   the residual variance
-          --prior 'random ~ IW(1, 4)'           the random-effect covariance: IW(scale x I, df)
-          --prior 'initial ~ N(0, 10)'          the pre-sample values (default: from the data)
+        Iterations (per chain, counted after thinning): by default Mplus's rule,
+        which runs until the PSR of every parameter over the last half of the
+        iterations is below --psr (checked every 100, between --min-iterations
+        and --max-iterations) and keeps that last half; --iterations N keeps N
+        more after convergence instead. --burn-in B fixes the burn-in (then
+        --iterations defaults to B).
+
+        Priors (Mplus's defaults unless set, in Mplus's notation):
+          --prior 'lag(distress) ~ N(0, 1)'    a fixed-part term: N(mean, variance)
+          --prior 'residual ~ IG(0.01, 0.01)'  the residual variance
+          --prior 'random ~ IW(1, 4)'          random-effect covariance: IW(s x I, df)
+          --prior 'random ~ IG(1, 0.1)'        each variance, with '||'
+          --prior 'initial ~ N(0, 10)'         pre-sample values (default: from data)
+          --prior 'log(residual variance) ~ N(2, 10)'
+                                               the mean of the log residual variances
+                                               (with --random-residual-variance)
         See docs/METHODS.md ("Dynamic structural equation models").
         """)
 
@@ -45,7 +57,7 @@ struct DSEMCommand: ParsableCommand {
     @Option(name: .long, help: "The column of session numbers (the time axis; default: the session column, 'session').")
     var time: String?
 
-    @Option(name: .long, help: "Markov chains, run in parallel (default 2).")
+    @Option(name: .long, help: "Markov chains, run in parallel.")
     var chains = 2
 
     @Option(name: .long, help: "Iterations kept per chain: after convergence (Mplus's rule) or after --burn-in.")
@@ -54,19 +66,19 @@ struct DSEMCommand: ParsableCommand {
     @Option(name: .customLong("burn-in"), help: "A fixed number of burn-in iterations per chain instead of Mplus's PSR rule.")
     var burnIn: Int?
 
-    @Option(name: .customLong("min-iterations"), help: "Mplus's rule: the fewest iterations per chain before convergence is checked (default 1000).")
+    @Option(name: .customLong("min-iterations"), help: "Mplus's rule: the fewest iterations per chain before convergence is checked.")
     var minimumIterations = 1_000
 
-    @Option(name: .customLong("max-iterations"), help: "Mplus's rule: the most iterations per chain (default 50000).")
+    @Option(name: .customLong("max-iterations"), help: "Mplus's rule: the most iterations per chain.")
     var maximumIterations = 50_000
 
-    @Option(name: .long, help: "The PSR below which every parameter counts as converged (default 1.1).")
+    @Option(name: .long, help: "The PSR below which every parameter counts as converged.")
     var psr = 1.1
 
-    @Option(name: .long, help: "Record every k-th iteration (default 1).")
+    @Option(name: .long, help: "Record every k-th iteration.")
     var thin = 1
 
-    @Option(name: .long, help: "Random seed; the same seed gives the same output on any number of threads (default 1).")
+    @Option(name: .long, help: "Random seed; the same seed gives the same output on any number of threads.")
     var seed: UInt64 = 1
 
     @Option(name: .long, help: ArgumentHelp("Initial condition: latent (Mplus's latent pre-sample values) or first (condition on the first observations).", valueName: "latent|first"))
@@ -126,23 +138,31 @@ struct DSEMCommand: ParsableCommand {
         let data: Panel
         do {
             data = try reading.loadPanel(path: panel.data)
-        } catch let error as DataError where error.message.hasPrefix("missing required column '\(time ?? "session")'") {
-            throw DataError(location: error.location, message: error.message + "; name the column of session numbers with --time")
+        } catch let error as DataError where error.message.hasPrefix("missing required column \(Excerpt.quoted(time ?? "session"))") {
+            throw DataError(location: error.location,
+                            message: error.message + (time == nil ? "; name the column of session numbers with --time" : "; check --time"))
+        } catch let error as DataError where error.message.hasPrefix("missing required column \(Excerpt.quoted(parsed.group))") {
+            throw DataError(location: error.location,
+                            message: error.message + "; the formula's random part (... | \(parsed.group)) names the patient column")
         }
         let therapist = data.column(for: .therapist)
-        let lagged = try LaggedPanel(panel: data, variables: parsed.columns.filter { $0 != therapist })
-        var specification = try DSEMSpecification(formula: parsed, panel: lagged)
+        let lagged: LaggedPanel
+        do {
+            lagged = try LaggedPanel(panel: data, variables: parsed.columns.filter { $0 != therapist })
+        } catch let error as DataError where ["rupture", "repair"].contains(where: { error.message.hasPrefix("no column '\($0)") }) {
+            // Rupture and repair indicators are computed from the alliance ratings, not read.
+            throw DataError(location: error.location, message: error.message
+                            + "; rupture and repair indicators come from the alliance ratings: 'alliance ruptures \(panel.data) --rater patient --annotate FILE' writes the data with rupture_patient and repair_patient")
+        }
+        var specification = try inFile { try DSEMSpecification(formula: parsed, panel: lagged) }
         specification.initialCondition = DSEMSpecification.InitialCondition(rawValue: initial)!
         specification.randomResidualVariance = randomResidualVariance
         for setting in prior { try specification.priors.apply(setting) }
-        let known = Set(["(Intercept)"] + specification.withinTerms.map(\.variable.term) + specification.betweenTerms.map(\.label))
-        if let unknown = specification.priors.coefficients.keys.sorted().first(where: { !known.contains($0) }) {
-            throw CommandInputError("--prior '\(unknown) ~ ...': the model has no term '\(unknown)' (terms: \(known.sorted().joined(separator: ", ")))")
-        }
+        if let problem = specification.priorProblem { throw CommandInputError(problem) }
 
         let fit: DSEMFit
         do {
-            fit = try DSEM.fit(lagged, specification: specification, settings: settings)
+            fit = try inFile { try DSEM.fit(lagged, specification: specification, settings: settings) }
         } catch let error as DSEMComputationError {
             throw DSEMFailure(description: "the sampler failed: \(error.description)")
         }
@@ -158,6 +178,10 @@ struct DSEMCommand: ParsableCommand {
         if let trace { try OutputFile.write(DSEMTables.trace(fit).svg().rendered, to: trace, protecting: panel.files) }
         if let draws { try OutputFile.write(DrawsFile.csv(fit), to: draws, protecting: panel.files) }
         if let out { try OutputFile.write(output, to: out, protecting: panel.files) } else { print(output, terminator: "") }
+        // Warnings (not converged, patients left out) also on standard error, where a user who
+        // writes CSV, JSON or HTML to a file sees them (after the output, not in the middle of it).
+        fflush(nil)
+        for warning in fit.warnings { FileHandle.standardError.write(Data("alliance dsem: warning: \(warning)\n".utf8)) }
     }
 
     /// The fit in `--format`.
@@ -171,6 +195,15 @@ struct DSEMCommand: ParsableCommand {
             output = [DSEMTables.estimates(fit)].rendered(as: format.tableFormat!, labelPrefix: "dsem", comment: "alliance dsem \(panel.data): \(formula)")
         }
         return output
+    }
+
+    /// Runs `body`; a `DSEMInputError` (what the data cannot support) names the data file.
+    private func inFile<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DSEMInputError {
+            throw DSEMInputError("\(panel.data): \(error.description)")
+        }
     }
 }
 

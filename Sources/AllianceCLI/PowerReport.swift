@@ -171,8 +171,8 @@ struct PowerReport {
         ] + designNotes() + [
             "Power: share of replications with p < \(CellFormatting.withoutLeadingZero(CellFormatting.exact(analysis.alpha))) (a failed fit counts as not significant). Mean, bias, RMSE and coverage of the \(level)% CI: over the replications with an estimate. Monte Carlo standard errors in parentheses (Morris, White & Crowther 2019).",
             "Failed: share of replications without an estimate (the fit failed, or the term could not be estimated, e.g. no rupture detected). Ruptures: mean share of patients with at least one detected rupture (criterion \(analysis.criterion.label)).",
-            "True effect: the effect of a rupture (repair) the rater perceived at session t on distress at t + 1 in the simulation, in points of distress. Estimators (lme4 formulas, REML, Satterthwaite df): "
-                + analysis.estimators.map { "\($0.name), \($0.formula)" }.joined(separator: "; ") + ".",
+            "True effect: the effect of a rupture (repair) the rater perceived at session t on distress at t + 1 in the simulation, in points of distress. Estimators: "
+                + analysis.estimators.map { "\($0.name), \($0.formula) (\(Self.methodLabel($0)))" }.joined(separator: "; ") + ".",
             "† \(flagged) of \(summaries.count) rows: the \(level)% CI covered the true effect in less than \(CellFormatting.fixed(100 * Self.acceptableCoverage.lowerBound, decimals: 0))% or more than \(CellFormatting.fixed(100 * Self.acceptableCoverage.upperBound, decimals: 0))% of the replications: the estimator is biased (or its SE wrong) in this design, and its power is the rate of rejecting zero, not the power to detect the true effect (docs/METHODS.md, \"Estimators\").",
         ]
         if analysis.oracle {
@@ -182,6 +182,16 @@ struct PowerReport {
             t.notes.append("DSEM (Bayesian): the estimate is the posterior median, the CI the equal-tailed \(level)% credible interval, p twice the one-tailed posterior p.")
         }
         return t
+    }
+
+    /// How an estimator fits its formula, for the notes.
+    static func methodLabel(_ estimator: Estimator) -> String {
+        switch estimator.method {
+        case .linearMixedModel:
+            return "lme4 formula" + (estimator.residuals.map { " with residual correlation \($0) as in nlme" } ?? "") + ", REML, Satterthwaite df"
+        case .dsem: return "DSEM formula, Bayesian, Mplus's priors and PSR rule"
+        case .mlsem(let sessions): return "dpm formula, ML-SEM by maximum likelihood (FIML), sessions \(sessions.lowerBound)-\(sessions.upperBound)"
+        }
     }
 
     /// One row per cell, rater, estimator and term, every measure and its Monte Carlo SE in its own column.

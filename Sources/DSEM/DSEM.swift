@@ -72,7 +72,7 @@ public enum DSEM {
             if !(summary.psr <= worst.psr) { worst = (summary.psr, parameter.name) }
             switch parameter.part {
             case .fixed: fixed.append(DSEMFit.FixedEstimate(term: parameter.term, level: parameter.level, summary: summary))
-            case .random: random.append(DSEMFit.RandomEstimate(group: parameter.group, var1: parameter.var1, var2: parameter.var2, summary: summary))
+            case .random: random.append(DSEMFit.RandomEstimate(term: parameter.name, group: parameter.group, var1: parameter.var1, var2: parameter.var2, summary: summary))
             }
         }
         converged = converged && worst.psr < settings.convergenceCriterion
@@ -119,7 +119,11 @@ public enum DSEM {
         } else {
             out.append("random-effect covariance matrix ~ \(spec.priors.randomEffects.map { "\($0)" } ?? "IW(0, -\(r + 1))")")
         }
-        if data.logVarianceSlot == nil { out.append("residual variance ~ \(spec.priors.residualVariance)") }
+        if data.logVarianceSlot == nil {
+            out.append("residual variance ~ \(spec.priors.residualVariance)")
+        } else {
+            out.append("mean of \(ModelData.logVarianceName) ~ \(spec.priors.coefficients[ModelData.logVarianceName] ?? .flat)")
+        }
         out.append("initial values ~ \(spec.priors.initialValues.map { "\($0)" } ?? "N(m0, v0), m0 and v0 from the data (first 100 iterations)")")
         return out
     }

@@ -3,8 +3,9 @@
 ///
 /// Its JSON is the contract of `alliance dsem --format json`: `fixed` (one object per term: `term`,
 /// `level`, `median`, `mean`, `sd`, `lower`, `upper`, `p`, `psr`, `ess`), `random` (the variances
-/// and covariances of the random effects and the residual variance, labelled `group`, `var1`,
-/// `var2` as lme4's `VarCorr`, with the same summaries), `converged`, `iterations`, `timing`, and
+/// and covariances of the random effects and the residual variance, each named by `term`
+/// (`Var((Intercept))`, `Cov((Intercept), lag(distress))`, `Residual variance`) and labelled
+/// `group`, `var1`, `var2` as lme4's `VarCorr`, with the same summaries), `converged`, `iterations`, `timing`, and
 /// the data, settings, priors, PSR history and warnings.
 public struct DSEMFit: Sendable, Encodable {
     public struct FixedEstimate: Sendable, Encodable {
@@ -14,6 +15,9 @@ public struct DSEMFit: Sendable, Encodable {
     }
 
     public struct RandomEstimate: Sendable, Encodable {
+        /// The parameter as traces and messages name it: `Var((Intercept))`,
+        /// `Cov((Intercept), lag(distress))`, `Residual variance`.
+        public let term: String
         public let group: String
         public let var1: String?
         public let var2: String?
@@ -101,9 +105,10 @@ extension DSEMFit.FixedEstimate {
 }
 
 extension DSEMFit.RandomEstimate {
-    enum CodingKeys: String, CodingKey { case group, var1, var2, median, mean, sd, lower, upper, p, psr, ess }
+    enum CodingKeys: String, CodingKey { case term, group, var1, var2, median, mean, sd, lower, upper, p, psr, ess }
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(term, forKey: .term)
         try c.encode(group, forKey: .group)
         try c.encode(var1, forKey: .var1)
         try c.encode(var2, forKey: .var2)

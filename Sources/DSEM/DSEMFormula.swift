@@ -15,6 +15,8 @@ import MixedModels
 /// - `factor(x)` of a column constant within each patient (a therapist) enters the between level as
 ///   treatment-coded dummies; a plain column constant within each patient is a between-level
 ///   covariate too (which columns are is decided on the data, `DSEMSpecification`).
+/// - `mean(x)` of a time-varying column is the patient's mean of its observed values, a
+///   between-level covariate (of a 0/1 rupture indicator: the share of sessions with a rupture).
 /// - One random-effects term `(1 + ... | patient)` names the patient column and the random effects:
 ///   the intercept (the patient's latent mean, required) and any within terms of the fixed part
 ///   (random slopes). `||` makes them uncorrelated.
@@ -40,12 +42,15 @@ public struct DSEMFormula: Sendable, Equatable {
         case lagged(LaggedVariable)
         /// `factor(x)`: a categorical between-level covariate.
         case factor(String)
+        /// `mean(x)`: the patient's mean of a time-varying column over its sessions (a between-level
+        /// covariate; of a rupture indicator, the share of the patient's sessions with a rupture).
+        case patientMean(String)
 
         /// The column the term reads.
         public var column: String {
             switch self {
             case .lagged(let v): return v.name
-            case .factor(let name): return name
+            case .factor(let name), .patientMean(let name): return name
             }
         }
 
@@ -54,6 +59,7 @@ public struct DSEMFormula: Sendable, Equatable {
             switch self {
             case .lagged(let v): return v.term
             case .factor(let name): return "factor(\(FormulaExpression.variable(name).deparsed))"
+            case .patientMean(let name): return "mean(\(FormulaExpression.variable(name).deparsed))"
             }
         }
     }
@@ -95,11 +101,19 @@ public struct DSEMFormula: Sendable, Equatable {
                     throw fail("\(e.deparsed): factor() takes one column, as in factor(therapist)")
                 }
                 terms.append(.factor(name))
+            case .call("mean", let arguments):
+                guard arguments.count == 1, case .variable(let name) = Self.unwrapped(arguments[0]) else {
+                    throw fail("\(e.deparsed): mean() takes one column, as in mean(rupture)")
+                }
+                if name == outcome {
+                    throw fail("\(e.deparsed): the patient's mean of the outcome is its latent mean, already in the model")
+                }
+                terms.append(.patientMean(name))
             case .binary(.interaction, _, _), .binary(.times, _, _), .binary(.nested, _, _), .binary(.power, _, _):
                 throw fail("\(e.deparsed): interactions are not supported in DSEM formulas")
             default:
                 guard let v = try LaggedVariable(e, formula: text) else {
-                    throw fail("\(e.deparsed) is not a term DSEM reads (a column, lag(column), lag(column, k) or factor(column))")
+                    throw fail("\(e.deparsed) is not a term DSEM reads (a column, lag(column), lag(column, k), factor(column) or mean(column))")
                 }
                 if v.name == outcome && v.lag == 0 {
                     throw fail("'\(outcome)' cannot predict itself at the same session; use lag(\(outcome))")
@@ -133,6 +147,8 @@ public struct DSEMFormula: Sendable, Equatable {
             switch e {
             case .number(1): continue
             case .number(0), .negation(.number(1)): hasIntercept = false
+            case .call("factor", _), .call("mean", _):
+                throw fail("\(e.deparsed) is a between-level covariate (the same for all of a patient's sessions), so it cannot have a random effect")
             default:
                 guard let v = try LaggedVariable(e, formula: text),
                       terms.contains(.lagged(v)) else {

@@ -1,4 +1,6 @@
+import DynamicModels
 import Foundation
+import MixedModels
 
 /// The prior distributions of a DSEM, with Mplus's defaults (read in Mplus's TECH1 output, e.g.
 /// the DSEM chapter outputs of Hamaker, Asparouhov & Muthén 2021: "N(0.000,infinity)",
@@ -58,6 +60,14 @@ public struct DSEMPriors: Sendable, Equatable {
         public var description: String { "IW(\(NormalPrior.number(scale)), \(NormalPrior.number(degreesOfFreedom)))" }
     }
 
+    /// A term as the fit prints it: `lag(x, 1)` and `lag( x )` are `lag(x)`, `lag(x,2)` is
+    /// `lag(x, 2)`; other names (`(Intercept)`, `factor(therapist)2`) as written.
+    static func termName(_ text: String) -> String {
+        var parser = FormulaParser("y ~ \(text)")
+        guard let (_, rhs) = try? parser.parse(), let variable = try? LaggedVariable(rhs, formula: text) else { return text }
+        return variable.term
+    }
+
     /// Reads one `--prior` setting: `TERM ~ N(mean, variance)` for a fixed-part term,
     /// `residual ~ IG(shape, scale)`, `random ~ IW(scale, df)` (or `random ~ IG(shape, scale)` for
     /// uncorrelated random effects), `initial ~ N(mean, variance)`. Errors are `DSEMInputError`s.
@@ -82,18 +92,20 @@ public struct DSEMPriors: Sendable, Equatable {
         guard values.count == 2 else { throw fail("\(family) takes two numbers") }
         switch (target.lowercased(), family) {
         case ("residual", "IG"):
+            guard values[1] >= 0, values[1].isFinite else { throw fail("the scale must not be negative") }
             residualVariance = InverseGammaPrior(shape: values[0], scale: values[1])
         case ("random", "IW"):
             guard values[0] > 0 || values[0] == 0 && values[1] < 0 else { throw fail("the scale must be positive") }
             randomEffects = InverseWishartPrior(scale: values[0], degreesOfFreedom: values[1])
         case ("random", "IG"):
+            guard values[1] >= 0, values[1].isFinite else { throw fail("the scale must not be negative") }
             randomEffectVariance = InverseGammaPrior(shape: values[0], scale: values[1])
         case ("initial", "N"):
             guard values[1] > 0, values[1].isFinite else { throw fail("the variance must be positive and finite") }
             initialValues = NormalPrior(mean: values[0], variance: values[1])
         case (let name, "N") where !["residual", "random", "initial"].contains(name):
             guard values[1] > 0 else { throw fail("the variance must be positive") }
-            coefficients[target] = NormalPrior(mean: values[0], variance: values[1])
+            coefficients[Self.termName(target)] = NormalPrior(mean: values[0], variance: values[1])
         default:
             throw fail("\(family) is not a prior for '\(target)'")
         }

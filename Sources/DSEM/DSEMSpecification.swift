@@ -54,17 +54,22 @@ public struct DSEMSpecification: Sendable, Equatable {
     }
 
     /// A between-level covariate: the patient's value of `column`, or with `level` the indicator
-    /// that the patient's value is that level (a treatment-coded dummy of `factor(column)`).
+    /// that the patient's value is that level (a treatment-coded dummy of `factor(column)`), or
+    /// with `patientMean` the patient's mean of the time-varying `column` over its sessions with
+    /// an observed value (`mean(column)`).
     public struct BetweenTerm: Sendable, Equatable {
         public var column: String
         public var level: String?
-        public init(column: String, level: String? = nil) {
+        public var patientMean: Bool
+        public init(column: String, level: String? = nil, patientMean: Bool = false) {
             self.column = column
             self.level = level
+            self.patientMean = patientMean
         }
-        /// The term as printed: `age`, `factor(therapist)T2` (R's dummy names).
+        /// The term as printed: `age`, `factor(therapist)T2` (R's dummy names), `mean(rupture)`.
         public var label: String {
             let name = FormulaExpression.variable(column).deparsed
+            if patientMean { return "mean(\(name))" }
             return level.map { "factor(\(name))\($0)" } ?? name
         }
     }
@@ -105,10 +110,16 @@ public struct DSEMSpecification: Sendable, Equatable {
         self.formula = formula.text
         outcome = formula.outcome
         group = formula.group
+        uncorrelatedRandomEffects = formula.uncorrelated
         var within = [WithinTerm](), between = [BetweenTerm]()
         for term in formula.terms {
             switch term {
             case .lagged(let v):
+                if v.name == panel.therapistColumn || v.name == panel.patientColumn {
+                    let role = v.name == panel.patientColumn ? "patient" : "therapist"
+                    let hint = role == "therapist" ? "; enter therapists as factor(\(v.name))" : ""
+                    throw DSEMInputError("formula '\(formula.text)': \(v.term): '\(v.name)' identifies the \(role)s, it is not a covariate\(hint)")
+                }
                 if v.lag == 0, v.name != panel.sessionColumn, v.name != formula.outcome,
                    try Self.isPatientConstant(v.name, in: panel) {
                     if formula.randomSlopes.contains(v) {
@@ -127,10 +138,45 @@ public struct DSEMSpecification: Sendable, Equatable {
                     throw DSEMInputError("formula '\(formula.text)': factor(\(name)) has one level among the patients")
                 }
                 between += levels.dropFirst().map { BetweenTerm(column: name, level: $0) }
+            case .patientMean(let name):
+                if name == panel.therapistColumn || name == panel.patientColumn || name == panel.sessionColumn {
+                    throw DSEMInputError("formula '\(formula.text)': mean(\(name)): the mean of the \(name == panel.sessionColumn ? "session number" : "identifier column '\(name)'") is not a covariate")
+                }
+                between.append(BetweenTerm(column: name, patientMean: true))
             }
         }
         withinTerms = within
         betweenTerms = between
+    }
+
+    /// The names under which fixed-part priors are set: `(Intercept)`, the within terms (a random
+    /// slope's mean), the between terms, and with random residual variances the mean of their
+    /// logarithm, `log(residual variance)`.
+    public var priorNames: [String] {
+        ["(Intercept)"] + withinTerms.map(\.variable.term) + betweenTerms.map(\.label)
+            + (randomResidualVariance ? [ModelData.logVarianceName] : [])
+    }
+
+    /// A prior that the model does not have, as one line naming it (nil when every prior set in
+    /// `priors` belongs to a parameter of the model): a term not in the model, the residual
+    /// variance's prior with random residual variances, the inverse Wishart with uncorrelated
+    /// random effects or their inverse gammas without.
+    public var priorProblem: String? {
+        let known = priorNames
+        if let unknown = priors.coefficients.keys.sorted().first(where: { !known.contains($0) }) {
+            return "--prior '\(unknown) ~ ...': the model has no term '\(unknown)' (terms: \(known.sorted().joined(separator: ", ")))"
+        }
+        let defaults = DSEMPriors()
+        if randomResidualVariance && priors.residualVariance != defaults.residualVariance {
+            return "--prior 'residual ~ ...': with --random-residual-variance each patient has its own residual variance; set the prior of their log's mean with '\(ModelData.logVarianceName) ~ N(mean, variance)'"
+        }
+        if uncorrelatedRandomEffects, let iw = priors.randomEffects {
+            return "--prior 'random ~ \(iw)': with '||' the random effects are independent; give each variance 'random ~ IG(shape, scale)'"
+        }
+        if !uncorrelatedRandomEffects && priors.randomEffectVariance != defaults.randomEffectVariance {
+            return "--prior 'random ~ \(priors.randomEffectVariance)': the random effects are correlated (no '||'), so their covariance matrix takes 'random ~ IW(scale, df)'"
+        }
+        return nil
     }
 
     /// Whether every patient's observed values of `column` are all equal (true for a therapist).

@@ -167,7 +167,14 @@ struct ModelData: Sendable {
         // Between covariates per panel patient (NaN: missing).
         var betweenByPanelPatient = [[Double]]()
         for term in spec.betweenTerms {
-            if let level = term.level {
+            if term.patientMean {
+                let x = panel.values(of: term.column)
+                betweenByPanelPatient.append((0..<panel.patientCount).map { p in
+                    var sum = 0.0, count = 0.0
+                    for c in panel.cells(ofPatient: p) where !x[c].isNaN { sum += x[c]; count += 1 }
+                    return count > 0 ? sum / count : .nan
+                })
+            } else if let level = term.level {
                 let labels = try DSEMSpecification.patientLevelLabels(of: term.column, in: panel)
                 betweenByPanelPatient.append(labels.map { $0.map { $0 == level ? 1 : 0 } ?? .nan })
             } else {
@@ -187,7 +194,8 @@ struct ModelData: Sendable {
                 continue
             }
             if let b = betweenByPanelPatient.firstIndex(where: { $0[p].isNaN }) {
-                dropped.append((panel.patientIDs[p], "missing '\(spec.betweenTerms[b].column)'"))
+                let term = spec.betweenTerms[b]
+                dropped.append((panel.patientIDs[p], term.patientMean ? "no observed '\(term.column)' for \(term.label)" : "missing '\(term.column)'"))
                 continue
             }
             kept.append(p)
@@ -246,6 +254,14 @@ struct ModelData: Sendable {
         let r = randomEffectCount
         guard patients > 0 else { throw DSEMInputError("no patient has an observed '\(spec.outcome)'") }
         guard equations > 0 else { throw DSEMInputError("no session has all the model's variables (an equation needs the lagged values and covariates)") }
+        let observedValues = outcome.filter { !$0.isNaN }
+        if let value = observedValues.first, observedValues.allSatisfy({ $0 == value }) {
+            throw DSEMInputError("'\(spec.outcome)' is \(FormulaFormatting.number(value)) at every observed session, so there is no variation to model")
+        }
+        let lag = maximumLag
+        guard (0..<patients).contains(where: { starts[$0 + 1] - starts[$0] > lag }) else {
+            throw DSEMInputError("no patient has more than \(lag) session\(lag == 1 ? "" : "s") from its first to its last observed '\(spec.outcome)', so the autoregression cannot be estimated")
+        }
         if spec.uncorrelatedRandomEffects {
             let shape = spec.priors.randomEffectVariance.shape + Double(patients) / 2
             guard shape > 0 else {

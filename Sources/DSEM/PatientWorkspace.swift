@@ -48,7 +48,7 @@ final class PatientWorkspace {
     func view(patient p: Int, state: ChainState, coefficients: Bool = true) -> PatientView {
         let data = state.data
         let base = data.cellStart[p], k = data.presampleCount, r = data.randomEffectCount
-        var v = PatientView(
+        let v = PatientView(
             patient: p, count: data.cellStart[p + 1] - base,
             y: state.y.baseAddress! + base, presample: state.presample.baseAddress! + p * k + k,
             hasEquation: UnsafePointer(state.hasEquation.baseAddress! + base),

@@ -3,8 +3,8 @@ import DSEM
 /// The tables of a DSEM fit, labelled as Mplus labels its Bayesian output ("Estimate", "Posterior
 /// S.D.", "One-Tailed P-Value", "95% C.I." and the significance asterisk) plus the PSR and the
 /// effective sample size, grouped as Mplus groups them: the within level (the autoregressions and
-/// covariate effects, means of random slopes), the between level (means and between covariates,
-/// variances and covariances of the random effects), the residual variance. The estimate is the
+/// covariate effects, means of random slopes; the residual variance), the between level (means
+/// and between covariates, variances and covariances of the random effects). The estimate is the
 /// posterior median, Mplus's default point estimate.
 public enum DSEMTables {
     public static let columns = [TableColumn("Parameter", alignment: .left), TableColumn("Estimate"), TableColumn("Posterior SD"),
@@ -24,8 +24,19 @@ public enum DSEMTables {
             table.appendSection("Within level: \(fit.outcome) on")
             for e in within { row(e.term, e.summary) }
         }
+        // The residual variance is a within-level parameter (Mplus: "Within Level, Residual
+        // Variances"); with random residual variances, the mean of their logarithm is a
+        // between-level mean.
+        let residual = fit.random.filter { $0.group == "Residual" }
+        if !fit.randomResidualVariance {
+            table.appendSection("Within level: residual variance")
+            for r in residual { row(r.var1 ?? "Residual variance", r.summary) }
+        }
         table.appendSection("Between level: means")
         for e in fit.fixed where e.level == "between" { row(e.term, e.summary) }
+        if fit.randomResidualVariance {
+            for r in residual { row(r.var1 ?? "Residual variance", r.summary) }
+        }
         let variances = fit.random.filter { $0.group != "Residual" && $0.var2 == nil }
         if !variances.isEmpty {
             table.appendSection("Between level: variances (\(fit.group))")
@@ -36,14 +47,13 @@ public enum DSEMTables {
             table.appendSection("Between level: covariances (\(fit.group))")
             for c in covariances { row("\(c.var1 ?? "") with \(c.var2 ?? "")", c.summary) }
         }
-        table.appendSection("Residual")
-        for r in fit.random where r.group == "Residual" { row(r.var1 ?? "Residual variance", r.summary) }
         table.notes = notes(fit)
         return table
     }
 
     /// One row per parameter with full precision, for programs: part (fixed, random), level,
-    /// term, group, var1, var2, median, mean, sd, lower, upper, p, psr, ess.
+    /// term (a random-part row's name, as in the JSON), group, var1, var2, median, mean, sd, lower,
+    /// upper, p, psr, ess.
     public static func tidy(_ fit: DSEMFit) -> Table {
         var table = Table(title: "Parameters: \(fit.formula ?? fit.outcome)", name: "parameters",
                           columns: ["part", "level", "term", "group", "var1", "var2", "median", "mean", "sd", "lower", "upper",
@@ -55,7 +65,8 @@ public enum DSEMTables {
             table.append([.text("fixed"), .text(e.level), .text(e.term), .empty, .empty, .empty] + numbers(e.summary))
         }
         for r in fit.random {
-            table.append([.text("random"), .text("between"), .empty, .text(r.group), r.var1.map(Cell.text) ?? .empty,
+            table.append([.text("random"), .text(r.group == "Residual" && !fit.randomResidualVariance ? "within" : "between"),
+                          .text(r.term), .text(r.group), r.var1.map(Cell.text) ?? .empty,
                           r.var2.map(Cell.text) ?? .empty] + numbers(r.summary))
         }
         return table
@@ -68,9 +79,9 @@ public enum DSEMTables {
         let rule = it.rule == "psr"
             ? "\(it.total) iterations per chain, PSR checked every 100, the last \(it.kept) kept"
             : "\(it.burnIn) burn-in and \(it.kept) kept iterations per chain"
-        notes.append("\(it.chains) chain\(it.chains == 1 ? "" : "s"), \(rule)\(it.thin > 1 ? ", every \(it.thin)th recorded" : ""); seed \(it.seed); \(fit.converged ? "converged (every PSR < \(CellFormatting.exact(it.criterion)))" : "NOT converged").")
+        notes.append("\(it.chains) chain\(it.chains == 1 ? "" : "s"), \(rule)\(it.thin > 1 ? ", thinned: one of every \(it.thin) sweeps recorded" : ""); seed \(it.seed); \(fit.converged ? "converged (every PSR < \(CellFormatting.exact(it.criterion)))" : "NOT converged").")
         notes.append("\(fit.data.patients) patients, \(fit.data.sessions) sessions, \(fit.data.observed) observed and \(fit.data.missingSampled) missing (sampled) values of \(fit.outcome), \(fit.data.equations) equations; initial condition: \(fit.initialCondition == "latent" ? "latent pre-sample values (Mplus)" : "conditional on the first observations").")
-        notes += fit.warnings.map { "Warning: " + $0 }
+        notes += fit.warnings.map { "Warning: " + $0 + "." }
         return notes
     }
 
@@ -81,7 +92,7 @@ public enum DSEMTables {
                      "Formula: \(fit.formula ?? fit.outcome)",
                      "Patients: \(fit.data.patients) (\(fit.group)); time: \(fit.time); sessions: \(fit.data.sessions); observed \(fit.outcome): \(fit.data.observed); missing (sampled): \(fit.data.missingSampled); equations: \(fit.data.equations)",
                      ""]
-        var table = estimates(fit)
+        var table = estimates(fit, title: "Model results")
         table.notes = []
         lines.append(table.rendered(as: .text))
         lines += notes(fit)

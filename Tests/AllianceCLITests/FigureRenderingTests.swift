@@ -7,7 +7,7 @@ import Testing
 /// overlapping (tick labels, legends, titles, arrow labels). The figures come from the commands
 /// on the bundled data, on data whose raters use different scales (one panel per rater, percent
 /// of scale), from a power study with long grid-factor names, from observer-coded events
-/// (categories and codes), and from describe (alliance and distress; raters on different scales),
+/// (categories and codes), from describe (alliance and distress; raters on different scales),
 /// ruptures, and dsem's trace plots.
 @Suite(.serialized) struct FigureRenderingTests {
     static let datasets = CommandRunner.repositoryRoot.appendingPathComponent("datasets")
@@ -47,17 +47,16 @@ import Testing
                  "--scale", "distress=0:40", "--out", "described-scales"])
         try run(["ruptures", bundled, "--codebook", Self.datasets.appendingPathComponent("sud-synthetic.yaml").path, "--criterion", "rci",
                  "--out", "ruptures"])
-        // dsem's trace plots of a model with a formula longer than the figure is wide (its title wraps).
-        try run(["dsem", bundled, "--formula", "distress ~ lag(distress) + session + factor(therapist) + (1 + lag(distress) | patient)",
-                 "--burn-in", "200", "--iterations", "300", "--trace", "trace.svg", "--format", "json", "--out", "dsem.json"])
-        var figures = [URL]()
+        // dsem's trace plots: a panel per parameter (long names: covariances, factor levels) and the PSR history.
+        try run(["dsem", bundled, "--formula", "distress ~ lag(distress) + lag(alliance_patient) + factor(therapist) + (1 + lag(distress) | patient)",
+                 "--burn-in", "100", "--iterations", "100", "--format", "json", "--out", "dsem.json", "--trace", "dsem-trace.svg"])
+        var figures = [folder.appendingPathComponent("dsem-trace.svg")]
         for sub in ["bundled", "scales", "categories", "codes", "described", "described-scales", "ruptures"] {
             let dir = folder.appendingPathComponent(sub)
             figures += try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".svg") }.sorted()
                 .map { dir.appendingPathComponent($0) }
         }
         figures.append(folder.appendingPathComponent("power.svg"))
-        figures.append(folder.appendingPathComponent("trace.svg"))
         return figures
     }
 
@@ -112,7 +111,7 @@ import Testing
         let folder = try ToolRunner.scratch("figures")
         defer { try? FileManager.default.removeItem(at: folder) }
         let figures = try makeFigures(in: folder)
-        #expect(figures.count == 3 + 3 + 1 + 1 + 1 + 3 + 1, "\(figures.map(\.lastPathComponent))")
+        #expect(figures.count == 1 + 3 + 3 + 1 + 1 + 1 + 3, "\(figures.map(\.lastPathComponent))")
 
         // rsvg-convert draws each at its natural size.
         var named = [(name: String, svg: String)]()

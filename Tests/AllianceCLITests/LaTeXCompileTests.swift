@@ -52,11 +52,10 @@ import Testing
                                           "--codebook", Self.datasets.appendingPathComponent("coded-sessions-codebook.yaml").path], in: folder)),
             ("mlsem", try latex(of: ["mlsem", Self.datasets.appendingPathComponent("classic/wages.csv").path,
                                       "--formula", "wks ~ pre(lag(union)) + lag(lwage) | ed", "--id", "id", "--time", "t", "--error-inv"], in: folder)),
+            ("dsem", try latex(of: ["dsem", data, "--formula", "distress ~ lag(distress) + session + factor(therapist) + (1 + lag(distress) | patient)",
+                                     "--burn-in", "100", "--iterations", "100"], in: folder)),
         ]
-        // replicate --out writes tables.tex; power writes the summary as LaTeX by its extension.
-        documents.append(("dsem", try latex(of: ["dsem", data, "--formula", "distress ~ lag(distress) + session + factor(therapist) + (1 + lag(distress) | patient)",
-                                                 "--burn-in", "200", "--iterations", "300"], in: folder)))
-        // replicate's tables.tex holds its DSEM and ML-SEM tables too.
+        // replicate --out writes tables.tex (its DSEM and ML-SEM tables too); power writes the summary as LaTeX by its extension.
         let replicate = try CommandRunner.run(["replicate", "--out", "results", "--quiet", "--dsem-iterations", "100"], in: folder)
         #expect(replicate.status == 0, "\(replicate.standardError)")
         documents.append(("tables", try String(contentsOf: folder.appendingPathComponent("results/tables.tex"), encoding: .utf8)))

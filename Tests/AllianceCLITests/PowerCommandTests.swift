@@ -140,6 +140,40 @@ import Testing
         #expect(try CommandRunner.run(["merge", "a2.csv", "a1.csv", "--out", "merged.md"], in: dir).status == 0)
     }
 
+    /// The bundled datasets/sud-synthetic.csv is byte for byte what its documented command writes
+    /// with the current preset (datasets/sud-synthetic.md; regenerated when the preset changed).
+    @Test func bundledDatasetIsThePresetsOutput() throws {
+        let dir = try folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try CommandRunner.run(["simulate", "--preset", "sud-2025", "--seed", "2025", "--out", "sud.csv"], in: dir)
+        #expect(run.status == 0, "\(run.standardError)")
+        let bundled = try Data(contentsOf: CommandRunner.repositoryRoot.appendingPathComponent("datasets/sud-synthetic.csv"))
+        #expect(try read(dir, "sud.csv") == bundled)
+    }
+
+    /// The table's note names each estimator with its formula and how it is fitted: an lme4 model
+    /// by REML (with its residual correlation structure, if any), the DSEM by Bayesian estimation, ML-SEM by maximum likelihood on its sessions.
+    @Test func notesSayHowEachEstimatorIsFitted() throws {
+        let config = """
+        preset: sud-2025
+        patients: 30
+        therapists: 3
+        sessions: {mean: 10, sd: 4, minimum: 6, maximum: 14}
+        analysis:
+          estimators: [lagged-observed, lagged-ar1, dsem, mlsem]
+          oracle: false
+        """
+        let dir = try folder(["small.yaml": config])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try CommandRunner.run(["power", "--config", "small.yaml", "--reps", "1", "--seed", "3", "--quiet", "--out", "p.txt"], in: dir)
+        #expect(run.status == 0, "\(run.standardError)")
+        let text = String(decoding: try read(dir, "p.txt"), as: UTF8.self).split(separator: "\n").joined(separator: " ")
+        #expect(text.contains("Estimators: lagged-observed, distress_next ~ distress + rupture + repair + session + (1 | patient) (lme4 formula, REML, Satterthwaite df);"), "\(text)")
+        #expect(text.contains("lagged-ar1, distress_next ~ distress_within + rupture + repair + session + (1 | patient) (lme4 formula with residual correlation ar1(session | patient) as in nlme, REML, Satterthwaite df);"))
+        #expect(text.contains("dsem, distress ~ lag(distress) + lag(rupture) + lag(repair) + session + (1 + lag(distress) | patient) (DSEM formula, Bayesian, Mplus's priors and PSR rule);"))
+        #expect(text.contains("mlsem, distress ~ pre(lag(rupture)) + pre(lag(repair)) (dpm formula, ML-SEM by maximum likelihood (FIML), sessions 3-12)."))
+    }
+
     @Test func badInputGivesOneLineAndExitTwo() throws {
         let dir = try folder(["bad.yaml": "distress:\n  autoregression: high\n", "grid.yaml": Self.grid])
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -31,6 +31,10 @@ import Testing
         ("y ~ lag(y) + lag(x, 11) + (1 | patient)", "whole number of sessions"),
         ("y ~ lag(y) + log(x) + (1 | patient)", "is not a term DSEM reads"),
         ("y ~ lag(y) + lag(y) + (1 | patient)", "appears twice"),
+        ("y ~ lag(y) + mean(y) + (1 | patient)", "is its latent mean"),
+        ("y ~ lag(y) + mean(x, 2) + (1 | patient)", "mean() takes one column"),
+        ("y ~ lag(y) + mean(x) + (1 + mean(x) | patient)", "cannot have a random effect"),
+        ("y ~ lag(y) + factor(g) + (1 + factor(g) | patient)", "cannot have a random effect"),
     ]) func badFormulas(_ formula: String, _ message: String) {
         do {
             _ = try DSEMFormula(formula)
@@ -72,6 +76,51 @@ import Testing
         #expect(throws: DSEMInputError.self) { try DSEMSpecification(formula: random, panel: try Self.lagged(random)) }
         let varying = try DSEMFormula("y ~ lag(y) + factor(x) + (1 | patient)")
         #expect(throws: DSEMInputError.self) { try DSEMSpecification(formula: varying, panel: try Self.lagged(varying)) }
+    }
+
+    /// `||` in the formula makes the random effects of the specification independent: the fit
+    /// reports their variances and no covariances.
+    @Test func uncorrelatedRandomEffects() throws {
+        let f = try DSEMFormula("y ~ lag(y) + lag(x) + (1 + lag(y) || patient)")
+        let spec = try DSEMSpecification(formula: f, panel: try Self.lagged(f))
+        #expect(spec.uncorrelatedRandomEffects)
+        let g = try DSEMFormula("y ~ lag(y) + lag(x) + (1 + lag(y) | patient)")
+        #expect(try !DSEMSpecification(formula: g, panel: try Self.lagged(g)).uncorrelatedRandomEffects)
+        var process = AutoregressiveProcess()
+        process.patients = 20
+        process.covariateRate = 0.3
+        var settings = SamplerSettings()
+        settings.burnIn = 50
+        settings.iterations = 50
+        let fit = try Fixtures.fit("y ~ lag(y) + lag(x) + (1 + lag(y) || patient)", to: try process.sample(seed: 3), settings: settings)
+        #expect(fit.random.map { $0.var2 == nil } == [true, true, true])
+        #expect(fit.priors.contains("random-effect variances ~ IG(-1, 0)"))
+    }
+
+    /// mean(x) is the patient's mean of x over its observed values (A: 1/3, B: 1/3, C: 1/3 of the
+    /// sessions with x = 1; here made to differ), a between-level covariate; a patient without an
+    /// observed x is left out. The identifier columns are not covariates.
+    @Test func patientMeans() throws {
+        let csv = Self.csv.replacingOccurrences(of: "B,T1,2,18,0,41", with: "B,T1,2,18,1,41")
+            .replacingOccurrences(of: "C,T2,1,15,1,25", with: "C,T2,1,15,,25")
+        let f = try DSEMFormula("y ~ lag(y) + mean(x) + (1 | patient)")
+        let lagged = try Self.lagged(f, csv: csv)
+        let spec = try DSEMSpecification(formula: f, panel: lagged)
+        #expect(spec.betweenTerms == [DSEMSpecification.BetweenTerm(column: "x", patientMean: true)])
+        #expect(spec.betweenTerms[0].label == "mean(x)" && spec.withinTerms.map(\.variable.term) == ["lag(y)"])
+        let data = try ModelData(panel: lagged, specification: spec)
+        // A: x = 0, 1, (missed session), 0 -> 1/3; B: 0, 1, 1 -> 2/3; C: (missing), 0, 0 -> 0.
+        #expect(data.between == [1.0 / 3, 2.0 / 3, 0])
+        let none = csv.replacingOccurrences(of: "C,T2,2,,0,25", with: "C,T2,2,,,25").replacingOccurrences(of: "C,T2,3,16,0,25", with: "C,T2,3,16,,25")
+        var proper = spec
+        proper.priors.randomEffects = DSEMPriors.InverseWishartPrior(scale: 1, degreesOfFreedom: 1)
+        let dropped = try ModelData(panel: try Self.lagged(f, csv: none), specification: proper)
+        #expect(dropped.patientIDs == ["A", "B"] && dropped.droppedPatients.map(\.reason) == ["no observed 'x' for mean(x)"])
+        for bad in ["y ~ lag(y) + therapist + (1 | patient)", "y ~ lag(y) + lag(therapist) + (1 | patient)",
+                    "y ~ lag(y) + mean(session) + (1 | patient)"] {
+            let b = try DSEMFormula(bad)
+            #expect(throws: DSEMInputError.self, "\(bad)") { try DSEMSpecification(formula: b, panel: try Self.lagged(b)) }
+        }
     }
 
     /// Cells by session number: patient A's missed session 3 is a missing outcome, C's missing
@@ -125,6 +174,13 @@ import Testing
         #expect(priors.residualVariance == DSEMPriors.InverseGammaPrior(shape: 1, scale: 2))
         #expect(priors.randomEffects == DSEMPriors.InverseWishartPrior(scale: 1, degreesOfFreedom: 4))
         #expect(priors.initialValues?.variance == 9)
+        // A term is named as the fit prints it, however it was spaced or whether its lag 1 was written.
+        try priors.apply("lag( x, 1 ) ~ N(1, 2)")
+        try priors.apply("lag(x,2) ~ N(3, 4)")
+        try priors.apply("factor(therapist)T2 ~ N(0, 10)")
+        #expect(priors.coefficients["lag(x)"] == DSEMPriors.NormalPrior(mean: 1, variance: 2))
+        #expect(priors.coefficients["lag(x, 2)"] == DSEMPriors.NormalPrior(mean: 3, variance: 4))
+        #expect(priors.coefficients["factor(therapist)T2"]?.variance == 10)
         for bad in ["lag(y) = N(0, 1)", "residual ~ N(0, 1)", "x ~ N(0)", "x ~ N(0, -1)", "initial ~ N(0, infinity)"] {
             #expect(throws: DSEMInputError.self, "\(bad)") { try priors.apply(bad) }
         }

@@ -44,7 +44,7 @@ public struct TraceFigure: Sendable {
         // A title longer than the figure is wide (a long formula) wraps; the rest moves down.
         let titleLines = TransitionDiagram.wrapped(title, width: width - 24, fontSize: 15 * 1.1)
         let shift = 19 * Double(titleLines.count - 1)
-        let top = 70 + shift
+        let top = 82 + shift
         let height = top + Double(rows) * (panelHeight + gapY) + 10
         var svg = SVGDocument(width: width, height: height, title: title, description: description)
         for (k, line) in titleLines.enumerated() {
