@@ -72,9 +72,10 @@ let package = Package(
                                                    .product(name: "Yams", package: "Yams")]),
 
         // The analysis of Gidhagen, Holmqvist & Falkenström (2025) end to end: sample, descriptives,
-        // ruptures, growth and lagged models, sensitivity, the published figures side by side,
-        // and its tables, JSON and figures.
-        .target(name: "Replication", dependencies: ["Numerics", "Tabular", "SessionData", "Ruptures", "MixedModels", "Reports"]),
+        // ruptures, growth and lagged models (multilevel, DSEM, ML-SEM), sensitivity, the published
+        // figures side by side, and its tables, JSON and figures.
+        .target(name: "Replication", dependencies: ["Numerics", "Tabular", "SessionData", "Ruptures", "MixedModels", "Reports",
+                                                    "DynamicModels", "DSEM", "SEM"]),
 
         .executableTarget(
             name: "AllianceCLI",
@@ -108,7 +109,8 @@ let package = Package(
                     exclude: ["Reference"]),
         .testTarget(name: "SimulationTests", dependencies: ["Simulation", "Ruptures", "SessionData", "MixedModels", "Tabular", "Numerics",
                                                             .product(name: "PropertyBased", package: "swift-property-based")]),
-        .testTarget(name: "ReplicationTests", dependencies: ["Replication", "Ruptures", "SessionData", "MixedModels", "Reports", "Tabular"],
+        .testTarget(name: "ReplicationTests", dependencies: ["Replication", "Ruptures", "SessionData", "MixedModels", "Reports", "Tabular",
+                                                            "DynamicModels", "DSEM", "SEM", "Simulation"],
                     exclude: ["Reference"]),
         // Runs the built executable as a user would (needs `swift build` first; scripts/test does it).
         .testTarget(name: "AllianceCLITests", dependencies: ["AllianceCLI", "SessionData", "Tabular"]),

@@ -99,7 +99,7 @@ struct DSEMCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write every recorded draw to this CSV file (chain, iteration, kept, one column per parameter).", valueName: "FILE.csv"))
     var draws: String?
 
-    @Option(name: .long, help: "Write the output to this file instead of the terminal.")
+    @Option(name: .long, help: "Write the output to this file instead of the terminal; a file ending in .html gets the HTML report (estimates, PSR and ESS, the trace plots, the priors, the data file's SHA-256).")
     var out: String?
 
     @Option(name: .long, help: "Threads for the chains and the patients (default: all cores). The results do not depend on it.")
@@ -168,6 +168,25 @@ struct DSEMCommand: ParsableCommand {
         }
 
         let output: String
+        if let out, URL(fileURLWithPath: out).pathExtension.lowercased() == "html" {
+            let provenance = try ReportProvenance.now(dataFile: panel.data, arguments: ["alliance"] + CommandLine.arguments.dropFirst(),
+                                                      version: Alliance.versionLine, sources: DSEMReport.sources)
+            output = DSEMReport.html(fit, provenance: provenance)
+        } else {
+            output = try rendered(fit)
+        }
+        if let trace { try OutputFile.write(DSEMTables.trace(fit).svg().rendered, to: trace, protecting: panel.files) }
+        if let draws { try OutputFile.write(DrawsFile.csv(fit), to: draws, protecting: panel.files) }
+        if let out { try OutputFile.write(output, to: out, protecting: panel.files) } else { print(output, terminator: "") }
+        // Warnings (not converged, patients left out) also on standard error, where a user who
+        // writes CSV, JSON or HTML to a file sees them (after the output, not in the middle of it).
+        fflush(nil)
+        for warning in fit.warnings { FileHandle.standardError.write(Data("alliance dsem: warning: \(warning)\n".utf8)) }
+    }
+
+    /// The fit in `--format`.
+    func rendered(_ fit: DSEMFit) throws -> String {
+        let output: String
         switch format {
         case .json: output = try JSONOutput.string(fit)
         case .text: output = DSEMTables.text(fit)
@@ -175,13 +194,7 @@ struct DSEMCommand: ParsableCommand {
         case .markdown, .latex:
             output = [DSEMTables.estimates(fit)].rendered(as: format.tableFormat!, labelPrefix: "dsem", comment: "alliance dsem \(panel.data): \(formula)")
         }
-        if let trace { try OutputFile.write(DSEMTables.trace(fit).svg().rendered, to: trace, protecting: panel.files) }
-        if let draws { try OutputFile.write(DrawsFile.csv(fit), to: draws, protecting: panel.files) }
-        if let out { try OutputFile.write(output, to: out, protecting: panel.files) } else { print(output, terminator: "") }
-        // Warnings (not converged, patients left out) also on standard error, where a user who
-        // writes CSV or JSON to a file sees them (after the output, not in the middle of it).
-        fflush(nil)
-        for warning in fit.warnings { FileHandle.standardError.write(Data("alliance dsem: warning: \(warning)\n".utf8)) }
+        return output
     }
 
     /// Runs `body`; a `DSEMInputError` (what the data cannot support) names the data file.

@@ -24,7 +24,11 @@ import Ruptures
 /// distress, the smallest effect of interest [I: a conventional "small" standardized effect].
 /// Effects are compared with the per-rater lagged models of the chosen criterion, which are
 /// alliance's reconstruction of the paper's models, not the paper's analysis: consistent results
-/// are not a replication of the paper's estimates.
+/// are not a replication of the paper's estimates. Each lagged finding is judged by every estimator
+/// of step 5, one row each, in the order of `ReplicationAnalysis.laggedEstimates`: the multilevel
+/// model (with the equivalence test for a null), then the DSEM (significant: the 95% credible
+/// interval excludes 0, i.e. twice the one-tailed posterior p below α) and the ML-SEM (Wald p),
+/// when they ran; an estimator without an estimate leaves its finding not judged, with the reason.
 public struct PublishedFindings: Sendable {
     public static let citation = "Gidhagen, Holmqvist & Falkenström (2025), Psychotherapy Research, doi:10.1080/10503307.2025.2569043"
     public static let source = "Published figures as the PPRNet clinical summary of the paper (Tasca, 3 December 2025) reports them; the paper's full text was not available."
@@ -42,20 +46,47 @@ public struct PublishedFindings: Sendable {
         case notSignificant
     }
 
+    /// An effect as the comparison uses it: the estimate, its 95% interval and two-sided p.
+    public struct Estimate: Sendable, Equatable {
+        public let estimate: Double
+        public let lower: Double
+        public let upper: Double
+        public let p: Double
+
+        public init(estimate: Double, lower: Double, upper: Double, p: Double) {
+            self.estimate = estimate
+            self.lower = lower
+            self.upper = upper
+            self.p = p
+        }
+
+        init(_ e: FixedEffectEstimate) {
+            self.init(estimate: e.estimate, lower: e.confidenceLower, upper: e.confidenceUpper, p: e.p)
+        }
+    }
+
+    /// How the dataset's figure of a finding was obtained.
+    public static let proportionEstimator = "Proportion of patients (Wilson CI)"
+    public static let growthEstimator = "Multilevel growth model"
+
     /// One line of the comparison.
     public struct Comparison: Sendable, Encodable {
         public let finding: String
+        /// The estimator of this dataset's figure: `proportionEstimator`, `growthEstimator`, or the
+        /// name of a lagged estimator (`LaggedEstimates.name`).
+        public let estimator: String
         public let published: Published
         /// This dataset's proportion with its Wilson CI, or its effect; nil when the step did not run.
         public let proportion: Double?
         public let interval: WilsonInterval?
-        public let effect: FixedEffectEstimate?
+        public let effect: Estimate?
         /// Whether this dataset is consistent with the published finding (for a null: not
         /// significant); nil when it cannot be judged (with `unavailable`).
         public let holds: Bool?
         public let unavailable: String?
-        /// For a published null effect: the equivalence test within the smallest effect of interest.
-        public let equivalence: EquivalenceTest?
+        /// For a published null effect (multilevel rows): the equivalence test within the smallest
+        /// effect of interest.
+        public internal(set) var equivalence: EquivalenceTest?
 
         /// What the table says: `yes`, `no`, `not significant, as published`, `significant here`,
         /// `not judged`.
@@ -75,16 +106,17 @@ public struct PublishedFindings: Sendable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case finding, published, this_dataset, ci_lower, ci_upper, estimate, p, holds, verdict, equivalence, unavailable
+            case finding, estimator, published, this_dataset, ci_lower, ci_upper, estimate, p, holds, verdict, equivalence, unavailable
         }
 
         public func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(finding, forKey: .finding)
+            try c.encode(estimator, forKey: .estimator)
             try c.encode(publishedText, forKey: .published)
             try c.encode(proportion, forKey: .this_dataset)
-            try c.encode(interval?.lower, forKey: .ci_lower)
-            try c.encode(interval?.upper, forKey: .ci_upper)
+            try c.encode(interval?.lower ?? effect?.lower, forKey: .ci_lower)
+            try c.encode(interval?.upper ?? effect?.upper, forKey: .ci_upper)
             try c.encode(effect?.estimate, forKey: .estimate)
             try c.encode(effect?.p, forKey: .p)
             try c.encode(holds, forKey: .holds)
@@ -97,22 +129,25 @@ public struct PublishedFindings: Sendable {
     public let comparisons: [Comparison]
 
     /// Compares the paper's findings with `ruptures` (prevalence), `growth` and the per-rater
-    /// `lagged` models of this dataset. Raters missing from the data are listed as not judged.
-    init(ruptures: RuptureReport, growth: [GrowthModel], lagged: [LaggedModel], withinPatientSD: Double?) {
+    /// `lagged` models of this dataset, and the lagged findings also with each of `estimators`
+    /// (the DSEM and ML-SEM rows of step 5). Raters missing from the data are listed as not judged.
+    init(ruptures: RuptureReport, growth: [GrowthModel], lagged: [LaggedModel], estimators: [LaggedEstimates] = [],
+         withinPatientSD: Double?) {
         var out = [Comparison]()
         for (rater, published) in [("patient", 0.52), ("therapist", 0.73)] {
             let finding = "Patients with a \(rater)-rated rupture"
             if let s = ruptures.raters.first(where: { $0.rater == rater }), let p = s.prevalence, let ci = s.prevalenceCI {
-                out.append(Comparison(finding: finding, published: .proportion(published), proportion: p, interval: ci,
-                                      effect: nil, holds: ci.lower <= published && published <= ci.upper, unavailable: nil, equivalence: nil))
+                out.append(Comparison(finding: finding, estimator: Self.proportionEstimator, published: .proportion(published), proportion: p,
+                                      interval: ci, effect: nil, holds: ci.lower <= published && published <= ci.upper,
+                                      unavailable: nil, equivalence: nil))
             } else {
-                out.append(Self.notJudged(finding, .proportion(published), "no \(rater)-rated alliance, or no patient judged"))
+                out.append(Self.notJudged(finding, Self.proportionEstimator, .proportion(published), "no \(rater)-rated alliance, or no patient judged"))
             }
         }
         for rater in ["patient", "therapist"] {
             let finding = "Alliance growth (\(rater)-rated)"
             let model = growth.first { $0.rater == rater }
-            out.append(Self.effect(finding, .significant(direction: 1), model?.slope,
+            out.append(Self.effect(finding, Self.growthEstimator, .significant(direction: 1), model?.slope,
                                    unavailable: model?.outcome.reason ?? "no \(rater)-rated alliance", bound: nil))
         }
         let expected: [(LaggedEffect.Event, String, Published)] = [
@@ -122,30 +157,46 @@ public struct PublishedFindings: Sendable {
         for (event, rater, published) in expected {
             let finding = "\(rater.prefix(1).uppercased() + rater.dropFirst())-rated \(event.rawValue), distress at t + 1"
             let effect = lagged.first { $0.raters.rawValue == rater && $0.distress == .observed }?.effect(event, rater: rater)
-            out.append(Self.effect(finding, published, effect?.estimate,
+            out.append(Self.effect(finding, LaggedEstimates.multilevelName, published, effect?.estimate,
                                    unavailable: effect?.unavailable ?? "no \(rater)-rated alliance",
                                    bound: withinPatientSD.map { Self.smallestEffectOfInterest * $0 }))
+            for other in estimators {
+                let e = other.effect(event, rater: rater)
+                let estimate = e.flatMap { e in
+                    e.estimate.flatMap { b in e.lower.flatMap { lo in e.upper.flatMap { hi in e.p.map { Estimate(estimate: b, lower: lo, upper: hi, p: $0) } } } }
+                }
+                out.append(Self.effect(finding, other.name, published, estimate,
+                                       unavailable: "\(other.name): " + (e?.unavailable ?? "no \(rater)-rated alliance")))
+            }
         }
         comparisons = out
     }
 
-    private static func effect(_ finding: String, _ published: Published, _ e: FixedEffectEstimate?, unavailable: String,
-                               bound: Double?) -> Comparison {
-        guard let e else { return notJudged(finding, published, unavailable) }
+    private static func effect(_ finding: String, _ estimator: String, _ published: Published, _ e: FixedEffectEstimate?,
+                               unavailable: String, bound: Double?) -> Comparison {
+        guard let e else { return notJudged(finding, estimator, published, unavailable) }
+        var comparison = effect(finding, estimator, published, Estimate(e), unavailable: unavailable)
+        if case .notSignificant = published, let bound { comparison.equivalence = EquivalenceTest(e, bound: bound, alpha: alpha) }
+        return comparison
+    }
+
+    /// The comparison of an effect with its published direction: consistent when p < α with the
+    /// published sign (for a published null: when p >= α).
+    private static func effect(_ finding: String, _ estimator: String, _ published: Published, _ e: Estimate?,
+                               unavailable: String) -> Comparison {
+        guard let e else { return notJudged(finding, estimator, published, unavailable) }
         let holds: Bool
         switch published {
         case .significant(let direction): holds = e.p < alpha && (e.estimate > 0 ? 1 : -1) == direction
         case .notSignificant: holds = e.p >= alpha
         case .proportion: holds = false
         }
-        var equivalence: EquivalenceTest? = nil
-        if case .notSignificant = published, let bound { equivalence = EquivalenceTest(e, bound: bound, alpha: alpha) }
-        return Comparison(finding: finding, published: published, proportion: nil, interval: nil, effect: e,
-                          holds: holds, unavailable: nil, equivalence: equivalence)
+        return Comparison(finding: finding, estimator: estimator, published: published, proportion: nil, interval: nil, effect: e,
+                          holds: holds, unavailable: nil, equivalence: nil)
     }
 
-    private static func notJudged(_ finding: String, _ published: Published, _ reason: String) -> Comparison {
-        Comparison(finding: finding, published: published, proportion: nil, interval: nil, effect: nil,
+    private static func notJudged(_ finding: String, _ estimator: String, _ published: Published, _ reason: String) -> Comparison {
+        Comparison(finding: finding, estimator: estimator, published: published, proportion: nil, interval: nil, effect: nil,
                    holds: nil, unavailable: reason, equivalence: nil)
     }
 }

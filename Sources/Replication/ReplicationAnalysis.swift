@@ -15,7 +15,9 @@ import Tabular
 /// 3. ruptures and repairs by rater under the chosen criterion (`RuptureReport`, the JSON of
 ///    `alliance ruptures`);
 /// 4. alliance growth per rater (`GrowthModel`), therapists as `TherapistModelling` decides;
-/// 5. lagged models of next-session distress per rater and for both raters (`LaggedModel`);
+/// 5. lagged models of next-session distress per rater and for both raters (`LaggedModel`), and per
+///    rater by the estimators without Nickell's bias, DSEM and ML-SEM (`DynamicLaggedModels`),
+///    side by side (`laggedEstimates`);
 /// 6. the prevalence and lagged effects under every criterion, with observed and detrended
 ///    distress (`CriterionSensitivity`);
 /// 7. the published findings next to this dataset's (`PublishedFindings`).
@@ -44,8 +46,13 @@ public struct ReplicationAnalysis: Sendable {
     public let laggedAutocorrelated: [LaggedModel]
     public let sensitivity: CriterionSensitivity
     public let published: PublishedFindings
-    /// The rupture and repair effects of every estimator, the multilevel model of step 5 first;
-    /// other estimators (DSEM, ML-SEM) append theirs.
+    /// How the DSEM and ML-SEM were fitted; nil when they were not (`--no-dynamic`).
+    public let dynamic: DynamicModelSettings?
+    /// Per rater (patient, therapist), the DSEM and the ML-SEM of step 5; empty when `dynamic` is nil.
+    public let dsem: [DSEMLaggedModel]
+    public let mlsem: [MLSEMLaggedModel]
+    /// The rupture and repair effects of every estimator: the multilevel model of step 5 first,
+    /// then the DSEM and the ML-SEM when they ran.
     public var laggedEstimates: [LaggedEstimates]
     /// The model variables under the names of the file's columns.
     public let names: VariableNames
@@ -53,8 +60,10 @@ public struct ReplicationAnalysis: Sendable {
     /// The alliance raters of the study, in the order every table shows them.
     public static let raterNames = ["patient", "therapist"]
 
+    /// The analysis of `panel`; `dynamic` nil leaves out the DSEM and ML-SEM of step 5 (their
+    /// sampling and fitting take most of the time).
     public init(panel: Panel, criterion: RuptureCriterion = .drop, therapists choice: TherapistModelling.Choice = .auto,
-                progress: AnalysisProgress = .silent) throws {
+                dynamic: DynamicModelSettings? = DynamicModelSettings(), progress: AnalysisProgress = .silent) throws {
         let raters = Rater.allianceRaters(in: panel)
         guard !raters.isEmpty else {
             throw DataError(source: panel.source, message: "no alliance ratings: expected a column 'alliance_patient' or 'alliance_therapist' (rename yours with --columns alliance_patient=NAME)")
@@ -97,12 +106,28 @@ public struct ReplicationAnalysis: Sendable {
                             residuals: LaggedModel.autocorrelatedResiduals)
         }
 
+        self.dynamic = dynamic
+        if let dynamic {
+            let models = DynamicLaggedModels(variables: variables, therapists: therapists, settings: dynamic, progress: progress)
+            dsem = models.dsem
+            mlsem = models.mlsem
+        } else {
+            dsem = []
+            mlsem = []
+        }
+
         sensitivity = try CriterionSensitivity(panel: panel, raters: raters, analysis: ruptures.sensitivity!,
                                                variables: base, therapists: therapists, progress: progress)
         names = VariableNames(panel: panel)
+        let scale = variables.withinPatientDistressSD
         laggedEstimates = [LaggedEstimates.multilevel(lagged, sessionsPerPatient: sample.sessionsPerPatient.mean,
                                                       distress: names["distress"])]
-        published = PublishedFindings(ruptures: ruptures, growth: growth, lagged: lagged, withinPatientSD: variables.withinPatientDistressSD)
+        if let dynamic {
+            laggedEstimates += [LaggedEstimates.dsem(dsem, scale: scale, therapists: therapists, names: names),
+                                LaggedEstimates.mlsem(mlsem, scale: scale, settings: dynamic, names: names)]
+        }
+        published = PublishedFindings(ruptures: ruptures, growth: growth, lagged: lagged, estimators: Array(laggedEstimates.dropFirst()),
+                                      withinPatientSD: scale)
     }
 
     /// The lagged model of `raters` (observed distress, chosen criterion).
@@ -113,5 +138,15 @@ public struct ReplicationAnalysis: Sendable {
     /// The growth model of `rater`.
     public func growthModel(_ rater: String) -> GrowthModel? {
         growth.first { $0.rater == rater }
+    }
+
+    /// The DSEM of `rater` (nil when the DSEM did not run).
+    public func dsemModel(_ rater: String) -> DSEMLaggedModel? {
+        dsem.first { $0.rater == rater }
+    }
+
+    /// The ML-SEM of `rater` (nil when the ML-SEM did not run).
+    public func mlsemModel(_ rater: String) -> MLSEMLaggedModel? {
+        mlsem.first { $0.rater == rater }
     }
 }

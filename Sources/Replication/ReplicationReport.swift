@@ -33,7 +33,7 @@ public struct ReplicationReport: Sendable {
         ("2. Descriptives by rater", ["ratings", "icc", "alliance-correlation"], ["alliance-by-session.svg"]),
         ("3. Ruptures and repairs", ["ruptures", "rupture-agreement"], ["patient-series.svg"]),
         ("4. Alliance growth", ["growth"], []),
-        ("5. Lagged models", ["lagged-estimators", "lagged"], []),
+        ("5. Lagged models", ["lagged-estimators", "lagged", "lagged-dsem", "lagged-mlsem"], []),
         ("6. Sensitivity", ["sensitivity"], ["lagged-effects.svg"]),
         ("7. Published vs this dataset", ["published"], []),
     ]
@@ -120,7 +120,7 @@ public struct ReplicationReport: Sendable {
     }
 
     public func json() throws -> String {
-        try JSONOutput.string(ReplicationResults(analysis: analysis, dataNote: dataNote))
+        try JSONOutput.string(ReplicationResults(analysis: analysis, dataNote: dataNote), omittingKeys: ReplicationResults.omittedKeys)
     }
 
     /// Every file of `--out DIR`, by name: `report.html`, `report.md`, `tables.tex`,

@@ -14,4 +14,16 @@ public enum ReplicationSources {
         "Curran, P. J., & Bauer, D. J. (2011). The disaggregation of within-person and between-person effects in longitudinal models of change. Annual Review of Psychology, 62, 583-619.",
         "Lakens, D. (2017). Equivalence tests: A practical primer for t tests, correlations, and meta-analyses. Social Psychological and Personality Science, 8(4), 355-362. doi:10.1177/1948550617697177 (two one-sided tests).",
     ] + RuptureTables.sources
+
+    /// The sources of the DSEM and ML-SEM of step 5, listed when they ran.
+    public static let dynamic = [
+        "Muthén, L. K., & Muthén, B. O. Mplus User's Guide, chapter 16, Bayesian estimation (the default priors, the PSR convergence rule, the posterior median, one-tailed p and credible interval as the DSEM reports them).",
+        "Gelman, A., & Rubin, D. B. (1992). Inference from iterative simulation using multiple sequences. Statistical Science, 7(4), 457-472 (the potential scale reduction, PSR).",
+        "Allison, P. D., Williams, R., & Moral-Benito, E. (2017). Maximum likelihood for cross-lagged panel models with fixed effects. Socius, 3. doi:10.1177/2378023117710578 (the ML-SEM dynamic panel model).",
+    ]
+
+    /// The sources of `analysis`: `all`, and `dynamic` when the DSEM and ML-SEM ran.
+    public static func of(_ analysis: ReplicationAnalysis) -> [String] {
+        analysis.dynamic == nil ? all : all + dynamic
+    }
 }

@@ -1,3 +1,4 @@
+import DSEM
 import MixedModels
 import Reports
 import Ruptures
@@ -15,7 +16,9 @@ public enum ReplicationTables {
         if let r = a.correlation { tables.append(correlation(r)) }
         tables.append(RuptureTables.summary(a.ruptures))
         if !a.ruptures.agreement.isEmpty { tables.append(RuptureTables.agreement(a.ruptures)) }
-        tables += [growth(a), laggedByEstimator(a), lagged(a), sensitivity(a), published(a)]
+        tables += [growth(a), laggedByEstimator(a), lagged(a)]
+        if a.dynamic != nil { tables += [dsem(a), mlsem(a)] }
+        tables += [sensitivity(a), published(a)]
         for k in tables.indices { tables[k].title = "Table \(k + 1). " + untitled(tables[k].title) }
         return tables
     }
@@ -101,13 +104,15 @@ public enum ReplicationTables {
     }
 
     /// The rupture and repair effects of every estimator side by side: a section per effect, a
-    /// row per estimator (`ReplicationAnalysis.laggedEstimates`), each with its interval.
+    /// row per estimator (`ReplicationAnalysis.laggedEstimates`), each with its interval; an
+    /// estimator that could not estimate an effect has a row that says so, with the reason in the
+    /// notes. The first note says why the estimators differ.
     static func laggedByEstimator(_ a: ReplicationAnalysis) -> Table {
         var t = Table(title: "Effects of ruptures and repairs on \(a.names["distress"]) at the next session, by estimator (criterion: \(a.criterion.name))",
                       name: "lagged-estimators",
                       columns: [TableColumn("Estimator", alignment: .left), TableColumn("b"), TableColumn("Interval"),
                                 TableColumn("p"), TableColumn("d (within)")])
-        var unavailable = [String]()
+        var unavailable = [String](), notEstimated = [String]()
         for rater in ReplicationAnalysis.raterNames {
             for event in LaggedEffect.Event.allCases {
                 let rows = a.laggedEstimates.map { ($0, $0.effect(event, rater: rater)) }
@@ -118,7 +123,9 @@ public enum ReplicationTables {
                 t.appendSection("\(heading(rater, a)) \(event.rawValue) at t")
                 for (estimates, effect) in rows {
                     guard let effect, let b = effect.estimate else {
-                        t.append([.text(estimates.name), .empty, .empty, .empty, .empty])
+                        t.append([.text("\(estimates.name): not estimated"), .empty, .empty, .empty, .empty])
+                        let note = "\(estimates.name), \(heading(rater, a)): not estimated: \(a.names.quoted(effect?.unavailable ?? "no estimate"))"
+                        if !notEstimated.contains(note) { notEstimated.append(note) }
                         continue
                     }
                     t.append([.text(estimates.name), .number(b, decimals: 2),
@@ -127,15 +134,100 @@ public enum ReplicationTables {
                 }
             }
         }
-        var notes = ["Each rater's own model (per-rater models of the lagged-models table); the estimators differ in how they separate a patient's stable level of \(a.names["distress"]) from its change."]
+        var notes = [String]()
+        if let why = whyEstimatorsDiffer(a) { notes.append(why) }
+        notes.append("Each rater's own model (per-rater models of the lagged-models table); the estimators differ in how they separate a patient's stable level of \(a.names["distress"]) from its change.")
         for e in a.laggedEstimates {
             notes.append("\(e.name): \(e.description) Interval: \(e.interval). Known bias: \(e.knownBias ?? "none known.")")
+            notes += e.remarks.map { "\(e.name), \($0)." }
         }
         if let d = standardizedNote(a) { notes.append(d) }
-        if a.laggedEstimates.count == 1 {
-            notes.append("Estimators without this bias (latent centring: DSEM; ML-SEM) are not yet part of this report.")
+        if a.dynamic == nil {
+            notes.append("The estimators without this bias (DSEM with latent centring; ML-SEM with fixed effects) were not run (alliance replicate --no-dynamic).")
         }
-        t.notes = notes + unavailable.map { "Not estimated: \($0)." }
+        t.notes = notes + notEstimated.map { $0 + "." } + unavailable.map { "Not estimated: \($0)." }
+        return t
+    }
+
+    /// Why the estimators' effects differ: Nickell's bias of observed centring with its size here,
+    /// and each estimator's autoregression of distress in the models of one rater (the first of
+    /// the raters whose models the most estimators fitted); nil with the multilevel model alone.
+    static func whyEstimatorsDiffer(_ a: ReplicationAnalysis) -> String? {
+        guard a.laggedEstimates.count > 1 else { return nil }
+        let distress = a.names["distress"]
+        // Nickell's approximation with the multilevel autoregression and the sessions per patient.
+        var size = ""
+        if let rho = a.laggedEstimates[0].autoregressions.sorted(by: { $0.key < $1.key }).first?.value,
+           let t = a.sample.sessionsPerPatient.mean, t > 1 {
+            size = ", by about (1 + ρ)/(T − 1) = \(CellFormatting.fixed((1 + rho) / (t - 1), decimals: 2)) with T = \(CellFormatting.fixed(t, decimals: 1)) sessions per patient"
+        }
+        var text = "Why the estimates differ: the multilevel model centres \(distress) at t on the patient's observed mean, which contains the patient's later sessions, so its autoregression comes out too low (Nickell's bias\(size)) and the rupture and repair effects, which correlate with \(distress) at t, move with it; the DSEM centres on the patient's latent mean, a parameter of the model; the ML-SEM treats each patient's stable level as a fixed effect that may correlate with ruptures and repairs (a patient with more ruptures may have higher \(distress) throughout), lets ruptures and repairs respond to earlier \(distress), and uses only the sessions of its waves."
+        // The autoregressions of the first rater whose models most estimators fitted.
+        let rater = ReplicationAnalysis.raterNames.max { r, s in
+            a.laggedEstimates.filter { $0.autoregressions[r] != nil }.count < a.laggedEstimates.filter { $0.autoregressions[s] != nil }.count
+        }
+        if let rater {
+            let values = a.laggedEstimates.map { e in "\(e.name) \(e.autoregressions[rater].map { CellFormatting.fixed($0, decimals: 2) } ?? "not estimated")" }
+            if a.laggedEstimates.contains(where: { $0.autoregressions[rater] != nil }) {
+                text += " The autoregression of \(distress) in the \(rater)-rated models: " + values.joined(separator: "; ") + "."
+            }
+        }
+        return text + " All use the same detected ruptures and repairs, so sessions the criterion misclassifies affect them alike."
+    }
+
+    /// Step 5 by DSEM: each rater's model as `alliance dsem` reports it (Mplus's labels, PSR, ESS).
+    static func dsem(_ a: ReplicationAnalysis) -> Table {
+        var t = Table(title: "Lagged models by DSEM: \(a.names["distress"]) with latent centring (criterion: \(a.criterion.name))",
+                      name: "lagged-dsem", columns: DSEMTables.columns)
+        var notes = [String]()
+        for model in a.dsem {
+            let label = heading(model.rater, a)
+            guard let fit = model.fit else {
+                t.appendSection(label)
+                t.append([.text("Not fitted")] + Array(repeating: .empty, count: t.columns.count - 1))
+                notes.append("\(label): not fitted: \(a.names.quoted(model.unavailable ?? "")).")
+                continue
+            }
+            for row in DSEMTables.estimates(fit).rows {
+                switch row {
+                case .section(let heading): t.appendSection("\(label): \(a.names.formula(heading).prefix(1).lowercased())\(a.names.formula(heading).dropFirst())")
+                case .cells(let cells):
+                    guard case .text(let parameter) = cells[0] else { t.append(cells); continue }
+                    t.append([.text(a.names.formula(parameter))] + cells.dropFirst())
+                }
+            }
+            let run = DSEMTables.notes(fit).dropFirst().map { a.names.formula($0) }
+            notes.append("\(label): \(a.names.formula(model.formula)); " + run.joined(separator: " "))
+        }
+        if let first = a.dsem.lazy.compactMap(\.fit).first { notes.insert(DSEMTables.notes(first)[0], at: 0) }
+        notes.append("Therapists: \(a.therapists.reason)\(a.therapists.kind == .randomIntercept ? "; the DSEM has two levels, so the patients' latent means take up the therapists' differences" : "").")
+        notes.append("lag(x) is x at the previous session; the autoregression lag(\(a.names["distress"])) is centred on each patient's latent mean; \(a.names["session"]) is the session trend; the intercept is the mean of the patients' latent means at \(a.names["session"]) = 0\(a.therapists.kind == .fixedEffects ? " for the reference therapist" : "").")
+        t.notes = notes
+        return t
+    }
+
+    /// Step 5 by ML-SEM: each rater's coefficients as `alliance mlsem` reports them.
+    static func mlsem(_ a: ReplicationAnalysis) -> Table {
+        var t = Table(title: "Lagged models by ML-SEM: \(a.names["distress"]) with fixed effects (criterion: \(a.criterion.name))",
+                      name: "lagged-mlsem",
+                      columns: [TableColumn("Term", alignment: .left), TableColumn("b"), TableColumn("SE"), TableColumn("z"),
+                                TableColumn("p"), TableColumn("95% CI")])
+        var notes = ["ML estimates (full-information ML over every observed value), standard errors from the observed information, 95% Wald CIs; lag(x) is x at the previous session; predetermined (sequentially exogenous): the rater's rupture and repair; each patient's stable level is a latent variable free to covary with them (fixed effects); an intercept and an error variance per session; χ² and fit indices not computed."]
+        for model in a.mlsem {
+            let label = heading(model.rater, a)
+            t.appendSection(label)
+            guard let fit = model.fit else {
+                t.append([.text("Not fitted")] + Array(repeating: .empty, count: t.columns.count - 1))
+                notes.append("\(label): not fitted: \(a.names.quoted(model.unavailable ?? "")).")
+                continue
+            }
+            for c in fit.coefficients {
+                t.append([.text(a.names.formula(c.term)), .number(c.estimate, decimals: 3), .number(c.se, decimals: 3), .number(c.z, decimals: 2),
+                          .pValue(c.p), .interval(c.ciLower, c.ciUpper, decimals: 3)])
+            }
+            notes.append("\(label): \(a.names.formula(model.formula)); sessions \(fit.waves.first)\u{2013}\(fit.waves.end) as waves, equations for \(fit.waves.start)\u{2013}\(fit.waves.end); N = \(fit.patientsUsed) patients; log-likelihood = \(CellFormatting.fixed(fit.sem.logLikelihood, decimals: 2)), \(fit.sem.parameterCount) free parameters.")
+        }
+        t.notes = notes
         return t
     }
 
@@ -200,28 +292,36 @@ public enum ReplicationTables {
 
     static func published(_ a: ReplicationAnalysis) -> Table {
         var t = Table(title: "Published findings and this dataset (criterion: \(a.criterion.name))", name: "published",
-                      columns: [TableColumn("Finding", alignment: .left), TableColumn("Published", alignment: .left),
-                                TableColumn("This dataset"), TableColumn("95% CI"), TableColumn("p"), TableColumn("Consistent here", alignment: .left)])
+                      columns: [TableColumn("Finding", alignment: .left), TableColumn("Estimator", alignment: .left),
+                                TableColumn("Published", alignment: .left), TableColumn("This dataset"), TableColumn("95% interval", key: "ci"),
+                                TableColumn("p"), TableColumn("Consistent here", alignment: .left)])
         var notes = [PublishedFindings.source, "Study: \(PublishedFindings.citation).",
                      "This dataset's numbers come from alliance's reconstruction of the paper's models (docs/METHODS.md, \"The replication\"), not from the paper's analysis: a consistent result says the data agree with the published direction under these models, not that the paper's estimates were reproduced."]
         for c in a.published.comparisons {
-            var cells: [Cell] = [.text(c.finding), .text(c.publishedText)]
+            var cells: [Cell] = [.text(c.finding), .text(c.estimator), .text(c.publishedText)]
             if let p = c.proportion, let ci = c.interval {
                 cells += [.percent(100 * p, decimals: 1), .interval(100 * ci.lower, 100 * ci.upper, decimals: 1), .empty]
             } else if let e = c.effect {
-                cells += [.number(e.estimate, decimals: 2), .interval(e.confidenceLower, e.confidenceUpper, decimals: 2), .pValue(e.p)]
+                cells += [.number(e.estimate, decimals: 2), .interval(e.lower, e.upper, decimals: 2), .pValue(e.p)]
             } else {
                 cells += [.empty, .empty, .empty]
             }
             cells.append(.text(c.verdict))
-            if let reason = c.unavailable { notes.append("\(c.finding): not judged (\(reason)).") }
+            if let reason = c.unavailable {
+                let shown = a.laggedEstimates.dropFirst().contains { $0.name == c.estimator }
+                    ? "not estimated; the notes of the by-estimator table give the reason" : a.names.quoted(reason)
+                notes.append("\(c.finding), \(c.estimator): not judged (\(shown)).")
+            }
             if let q = c.equivalence {
                 let bound = CellFormatting.fixed(q.bound, decimals: 2)
                 notes.append("\(c.finding): equivalence to no effect (TOST within ±\(bound) points, d = ±\(CellFormatting.fixed(PublishedFindings.smallestEffectOfInterest, decimals: 1)) within-patient SDs): \(q.equivalent ? "shown" : "not shown") (p = \(CellFormatting.pValue(q.p)), 90% CI [\(CellFormatting.fixed(q.lower, decimals: 2)), \(CellFormatting.fixed(q.upper, decimals: 2))]).")
             }
             t.append(cells)
         }
-        notes.append("Consistent here: a published percentage inside this dataset's Wilson 95% CI; a published effect with the same sign and p < .05 here. A published null effect with p >= .05 here is \"not significant, as published\", which is absence of evidence; the equivalence test (two one-sided tests, Lakens 2017) says whether the effect is shown to be smaller than the smallest effect of interest. Effects from the per-rater lagged models; growth from each rater's growth model.")
+        notes.append("Consistent here: a published percentage inside this dataset's Wilson 95% CI; a published effect with the same sign and p < .05 here. A published null effect with p >= .05 here is \"not significant, as published\", which is absence of evidence; the equivalence test (two one-sided tests, Lakens 2017) of the multilevel estimate says whether the effect is shown to be smaller than the smallest effect of interest. Effects from the per-rater lagged models; growth from each rater's growth model.")
+        if a.laggedEstimates.count > 1 {
+            notes.append("Estimator: each lagged finding is judged by every estimator of step 5 (the by-estimator table): the multilevel model with observed centring (the reconstruction of the paper's model, biased by Nickell's bias), the DSEM (95% credible interval; p twice the one-tailed posterior p) and the ML-SEM (95% Wald CI).")
+        }
         t.notes = notes
         return t
     }

@@ -49,6 +49,16 @@ public struct VariableNames: Sendable {
         return out
     }
 
+    /// A message (an error's reason) with the model variables it quotes, 'rupture_patient', given
+    /// their shown names; the rest of the text is kept as it is.
+    public func quoted(_ message: String) -> String {
+        var out = message
+        for (name, shown) in shown.sorted(by: { $0.key < $1.key }) where name != shown {
+            out = out.replacingOccurrences(of: "'\(name)'", with: "'\(shown)'")
+        }
+        return out
+    }
+
     /// The sentence that defines the derived variables a model uses, in shown names.
     public func definitions(for formula: String, criterion: String) -> String? {
         var parts = [String]()

@@ -7,7 +7,7 @@ import DSEM
 /// and between covariates, variances and covariances of the random effects). The estimate is the
 /// posterior median, Mplus's default point estimate.
 public enum DSEMTables {
-    static let columns = [TableColumn("Parameter", alignment: .left), TableColumn("Estimate"), TableColumn("Posterior SD"),
+    public static let columns = [TableColumn("Parameter", alignment: .left), TableColumn("Estimate"), TableColumn("Posterior SD"),
                           TableColumn("One-tailed p"), TableColumn("95% CI"), TableColumn("Sig.", alignment: .center),
                           TableColumn("PSR"), TableColumn("ESS")]
 
@@ -73,7 +73,7 @@ public enum DSEMTables {
     }
 
     /// The notes under the estimates: the estimator, the run, convergence, warnings.
-    static func notes(_ fit: DSEMFit) -> [String] {
+    public static func notes(_ fit: DSEMFit) -> [String] {
         let it = fit.iterations
         var notes = ["Bayesian estimation (Gibbs sampler), latent mean centring; estimates are posterior medians, 95% equal-tailed credible intervals; * the interval excludes 0; one-tailed p is the posterior share on the other side of 0."]
         let rule = it.rule == "psr"

@@ -29,10 +29,10 @@ import Testing
             let out = try CommandRunner.run(arguments, in: folder)
             #expect(out.status == 0, "\(arguments): \(out.standardError)")
         }
-        try run(["replicate", "--out", "bundled", "--quiet"])
+        try run(["replicate", "--out", "bundled", "--quiet", "--dsem-iterations", "100"])
         try Self.differentScales().write(to: folder.appendingPathComponent("scales.csv"), atomically: true, encoding: .utf8)
         try run(["replicate", "scales.csv", "--scale", "alliance_patient=1:5", "--scale", "alliance_therapist=1:7",
-                 "--scale", "distress=0:40", "--out", "scales", "--quiet"])
+                 "--scale", "distress=0:40", "--out", "scales", "--quiet", "--dsem-iterations", "100"])
         try "preset: sud-2025\ngrid:\n  patients: [60, 90, 120]\n  distress.rupture_effect.patient: [1, 2]\n  ruptures.sensitivity.therapist: [0.6, 0.9]\n"
             .write(to: folder.appendingPathComponent("study.yaml"), atomically: true, encoding: .utf8)
         try run(["power", "--config", "study.yaml", "--reps", "2", "--seed", "9", "--out", "power.csv", "--curve", "power.svg", "--quiet"])

@@ -99,8 +99,13 @@ import Testing
     @Test func replicateFitPowerAndSequencesReportsRenderAndFitThePage() throws {
         let folder = try ToolRunner.scratch("html")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let replicate = try CommandRunner.run(["replicate", "--out", "results", "--quiet"], in: folder)
+        let replicate = try CommandRunner.run(["replicate", "--out", "results", "--quiet", "--dsem-iterations", "100"], in: folder)
         #expect(replicate.status == 0, "\(replicate.standardError)")
+        // Step 5's tables by estimator, the DSEM's and the ML-SEM's, and the sources of both.
+        let replication = try String(contentsOf: folder.appendingPathComponent("results/report.html"), encoding: .utf8)
+        #expect(Array(contents(replication).tables.drop { $0 != "lagged-estimators" }.prefix(4)) == ["lagged-estimators", "lagged", "lagged-dsem", "lagged-mlsem"])
+        #expect(replication.contains("<td class=\"left\">DSEM, latent centring</td>") && replication.contains("Why the estimates differ"))
+        #expect(replication.contains("doi:10.1177/2378023117710578") && replication.contains("Mplus User's Guide"))
         let fit = try CommandRunner.run(["fit", Self.datasets.appendingPathComponent("classic/sleepstudy.csv").path,
                                          "--formula", "Reaction ~ Days + (Days | Subject)", "--compare", "Reaction ~ Days + (1 | Subject)",
                                          "--out", "fit.html"], in: folder)
@@ -137,7 +142,7 @@ import Testing
         (html.matches(of: /<table id="table-([^"]+)"/).map { String($0.1) }, html.components(separatedBy: "<figure").count - 1)
     }
 
-    @Test func describeRupturesAndMLSEMReportsRenderAndFitThePage() throws {
+    @Test func describeRupturesMLSEMAndDSEMReportsRenderAndFitThePage() throws {
         let folder = try ToolRunner.scratch("html-data")
         defer { try? FileManager.default.removeItem(at: folder) }
         let data = Self.datasets.appendingPathComponent("sud-synthetic.csv").path
@@ -146,21 +151,35 @@ import Testing
         for arguments in [["describe", data, "--codebook", codebook, "--out", "described"],
                           ["ruptures", data, "--codebook", codebook, "--out", "ruptures"],
                           ["mlsem", wages, "--formula", "wks ~ pre(lag(union)) + lag(lwage) | ed", "--id", "id", "--time", "t",
-                           "--error-inv", "--out", "mlsem.html"]] {
+                           "--error-inv", "--out", "mlsem.html"],
+                          ["dsem", data, "--formula", "distress ~ lag(distress) + session + factor(therapist) + (1 + lag(distress) | patient)",
+                           "--burn-in", "200", "--iterations", "300", "--seed", "3", "--out", "dsem.html"]] {
             let run = try CommandRunner.run(arguments, in: folder)
             #expect(run.status == 0, "\(arguments[0]): \(run.standardError)")
         }
         let reports = [folder.appendingPathComponent("described/report.html"), folder.appendingPathComponent("ruptures/report.html"),
-                       folder.appendingPathComponent("mlsem.html")]
+                       folder.appendingPathComponent("mlsem.html"), folder.appendingPathComponent("dsem.html")]
         let html = try reports.map { try String(contentsOf: $0, encoding: .utf8) }
 
         // What each report holds: every table of the command, its figure, the data file's hash.
         #expect(contents(html[0]).tables == ["sample", "ratings", "ratings-by-session", "icc", "variables"] && contents(html[0]).figures == 1)
         #expect(contents(html[1]).tables == ["ruptures", "rupture-agreement", "rupture-sensitivity"] && contents(html[1]).figures == 1)
         #expect(contents(html[2]).tables == ["mlsem-coefficients", "mlsem-fit"] && contents(html[2]).figures == 0)
+        #expect(contents(html[3]).tables == ["dsem"] && contents(html[3]).figures == 1)
         if let hash = try sha256sum(data, in: folder), let wagesHash = try sha256sum(wages, in: folder) {
-            #expect(html[0].contains(hash) && html[1].contains(hash) && html[2].contains(wagesHash))
+            #expect(html[0].contains(hash) && html[1].contains(hash) && html[2].contains(wagesHash) && html[3].contains(hash))
         }
+        // The DSEM report: its estimates as `alliance dsem` prints them with the same seed (posterior
+        // median and credible interval, true minus signs), the trace plots inline, the priors, the
+        // command line, and the DSEM's sources.
+        let dsem = try CommandRunner.run(["dsem", data, "--formula", "distress ~ lag(distress) + session + factor(therapist) + (1 + lag(distress) | patient)",
+                                          "--burn-in", "200", "--iterations", "300", "--seed", "3", "--format", "json"], in: folder)
+        let fixed = (try JSONSerialization.jsonObject(with: Data(dsem.standardOutput.utf8)) as! [String: Any])["fixed"] as! [[String: Any]]
+        let session = try #require(fixed.first { $0["term"] as? String == "session" })
+        let median = String(format: "%.3f", abs(session["median"] as! Double))
+        #expect(html[3].contains("<td class=\"left\">session</td><td class=\"right number\">\u{2212}\(median)</td>"), "session \(median)")
+        #expect(html[3].contains("Trace plots") && html[3].contains("Largest PSR") && html[3].contains("<h2>Priors</h2>"))
+        #expect(html[3].contains("<span class=\"option\">--seed</span> 3") && html[3].contains("doi:10.1080/10705511.2017.1406803"))
         // The figures are the ones written next to the reports (ids prefixed for the page).
         let series = try String(contentsOf: folder.appendingPathComponent("ruptures/patient-series.svg"), encoding: .utf8)
         let polygons = { (text: String) in text.components(separatedBy: "<polygon").count - 1 }

@@ -55,8 +55,8 @@ import Testing
             ("dsem", try latex(of: ["dsem", data, "--formula", "distress ~ lag(distress) + session + factor(therapist) + (1 + lag(distress) | patient)",
                                      "--burn-in", "100", "--iterations", "100"], in: folder)),
         ]
-        // replicate --out writes tables.tex; power writes the summary as LaTeX by its extension.
-        let replicate = try CommandRunner.run(["replicate", "--out", "results", "--quiet"], in: folder)
+        // replicate --out writes tables.tex (its DSEM and ML-SEM tables too); power writes the summary as LaTeX by its extension.
+        let replicate = try CommandRunner.run(["replicate", "--out", "results", "--quiet", "--dsem-iterations", "100"], in: folder)
         #expect(replicate.status == 0, "\(replicate.standardError)")
         documents.append(("tables", try String(contentsOf: folder.appendingPathComponent("results/tables.tex"), encoding: .utf8)))
         let power = try CommandRunner.run(["power", "--preset", "sud-2025", "--reps", "4", "--seed", "3", "--out", "power.tex", "--quiet"], in: folder)

@@ -76,12 +76,14 @@ import Testing
         let rho = try #require(a.laggedModel(.patient).outcome.effect("distress_within")).estimate
         let t = try #require(a.sample.sessionsPerPatient.mean)
         #expect(lagged.contains("(1 + ρ)/(T − 1) = \(CellFormatting.fixed((1 + rho) / (t - 1), decimals: 2)) here"))
-        // The estimator table has one row per estimator and effect, extensible by appending estimates.
+        // The estimator table has one row per estimator and effect, extensible by appending estimates;
+        // an estimator without an effect has a row that says so, with the reason in the notes.
         var extended = a
         extended.laggedEstimates.append(LaggedEstimates(name: "Another estimator", description: "A test.", interval: "95% credible interval",
                                                         knownBias: nil, effects: []))
         let byEstimator = ReplicationTables.laggedByEstimator(extended)
-        #expect(byEstimator.rows.filter { if case .cells(let c) = $0 { return c[0] == .text("Another estimator") } else { return false } }.count == 4)
+        #expect(byEstimator.rows.filter { if case .cells(let c) = $0 { return c[0] == .text("Another estimator: not estimated") } else { return false } }.count == 4)
+        #expect(byEstimator.notes.contains("Another estimator, Patient-rated: not estimated: no estimate."))
     }
 
     @Test func formulasAndLabelsUseTheFilesColumnNames() throws {
@@ -94,7 +96,7 @@ import Testing
         let table = try DelimitedTextReader().read(text: String(renamed), source: "renamed.csv")
         let panel = try Panel(file: SessionFile(table: table), columns: columns,
                               scales: ["wai_pat": RatingScale(minimum: 1, maximum: 7), "wai_ther": RatingScale(minimum: 1, maximum: 7)])
-        let a = try ReplicationAnalysis(panel: panel)
+        let a = try ReplicationAnalysis(panel: panel, dynamic: ReplicationAnalysisTests.dynamic)
         let report = ReplicationReport(analysis: a).rendered(as: .text)
         #expect(report.contains("core10_next ~ rupture_wai_pat + repair_wai_pat + core10_within + sess + factor(clinician) + (1 | id)"))
         #expect(report.contains("wai_pat ~ sess + factor(clinician) + (1 + sess | id)"))

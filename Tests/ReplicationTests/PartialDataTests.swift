@@ -16,7 +16,7 @@ import Testing
     }
 
     @Test func singleRaterRunsThatRatersStepsAndSaysWhyNotTheOthers() throws {
-        let a = try ReplicationAnalysis(panel: Self.fixture.panel(without: ["alliance_therapist"]))
+        let a = try ReplicationAnalysis(panel: Self.fixture.panel(without: ["alliance_therapist"]), dynamic: ReplicationAnalysisTests.dynamic)
         #expect(a.correlation == nil)
         #expect(a.growthModel("patient")?.outcome.fit != nil)
         #expect(a.growthModel("therapist")?.outcome.reason == "the data have no therapist-rated alliance (column 'alliance_therapist')")
@@ -25,7 +25,10 @@ import Testing
         #expect(a.laggedModel(.both).outcome.reason == "the data have no therapist-rated alliance (column 'alliance_therapist')")
         #expect(a.sensitivity.rows.allSatisfy { $0.raters.map(\.rater) == ["patient"] })
         let therapistFindings = a.published.comparisons.filter { $0.finding.lowercased().contains("therapist-rated") }
-        #expect(therapistFindings.count == 4 && therapistFindings.allSatisfy { $0.holds == nil && $0.unavailable != nil })
+        // Prevalence, growth, and the rupture and repair effects by each of the three estimators.
+        #expect(therapistFindings.count == 8 && therapistFindings.allSatisfy { $0.holds == nil && $0.unavailable != nil })
+        #expect(a.dsemModel("therapist")?.unavailable == "the data have no therapist-rated alliance (column 'alliance_therapist')")
+        #expect(a.dsemModel("patient")?.fit != nil)
         let text = ReplicationReport(analysis: a).rendered(as: .text)
         #expect(text.contains("Therapist-rated: not fitted: the data have no therapist-rated alliance"))
         #expect(text.contains("Both raters: not fitted: the data have no therapist-rated alliance"))
@@ -33,7 +36,7 @@ import Testing
 
     @Test func withoutTherapistsTheModelsHaveNoTherapistTerm() throws {
         let panel = try Self.fixture.panel(without: ["therapist"])
-        let a = try ReplicationAnalysis(panel: panel)
+        let a = try ReplicationAnalysis(panel: panel, dynamic: ReplicationAnalysisTests.dynamic)
         #expect(a.therapists.kind == .notModelled)
         #expect(a.therapists.reason == "therapists not modelled: the data have no therapist column")
         #expect(a.laggedModel(.patient).outcome.formula == "distress_next ~ rupture_patient + repair_patient + distress_within + session + (1 | patient)")
@@ -50,7 +53,7 @@ import Testing
     }
 
     @Test func withoutDistressTheLaggedStepsSayWhy() throws {
-        let a = try ReplicationAnalysis(panel: Self.fixture.panel(without: ["distress"]))
+        let a = try ReplicationAnalysis(panel: Self.fixture.panel(without: ["distress"]), dynamic: ReplicationAnalysisTests.dynamic)
         let reason = "the data have no distress column (rename yours with --columns distress=NAME)"
         #expect(a.lagged.allSatisfy { $0.outcome.reason == reason })
         #expect(a.sensitivity.rows.allSatisfy { $0.raters.allSatisfy { $0.observed.outcome.reason == reason && $0.detrended.outcome.reason == reason } })
@@ -62,6 +65,10 @@ import Testing
         let json = try JSONSerialization.jsonObject(with: Data(report.json().utf8)) as! [String: Any]
         let notRun = json["not_run"] as! [[String: String]]
         #expect(Set(notRun.filter { $0["step"] == "lagged" }.map { $0["model"]! }) == ["patient", "therapist", "both"])
+        for step in ["dsem", "mlsem"] {
+            #expect(notRun.filter { $0["step"] == step }.map { $0["model"]! } == ["patient", "therapist"], "\(step)")
+            #expect(notRun.filter { $0["step"] == step }.allSatisfy { $0["reason"] == reason }, "\(step)")
+        }
         #expect((json["lagged"] as! [String: Any]).isEmpty)
     }
 
@@ -74,19 +81,27 @@ import Testing
             return fields.joined(separator: ",")
         }).joined(separator: "\n") + "\n"
         let table = try DelimitedTextReader().read(text: constant, source: "constant.csv")
-        let a = try ReplicationAnalysis(panel: Panel(file: SessionFile(table: table)))
+        let a = try ReplicationAnalysis(panel: Panel(file: SessionFile(table: table)), dynamic: ReplicationAnalysisTests.dynamic)
         let reason = try #require(a.laggedModel(.patient).outcome.reason)
         #expect(reason == "could not be fitted: response 'distress_next' has no variance (every value is 20); there is nothing to model")
         #expect(a.laggedModel(.patient).effects.allSatisfy { $0.estimate == nil && $0.unavailable == reason })
         #expect(a.growthModel("patient")?.outcome.fit != nil)
         let text = ReplicationReport(analysis: a).rendered(as: .text)
         #expect(text.contains("Patient-rated: not fitted: could not be fitted: response 'distress_next' has no variance"))
+        // The DSEM and ML-SEM of constant distress: a reason each, in one note, never a NaN.
+        for rater in ["patient", "therapist"] {
+            let dsem = try #require(a.dsemModel(rater)), mlsem = try #require(a.mlsemModel(rater))
+            #expect(dsem.fit == nil && dsem.unavailable?.hasPrefix("could not be fitted: ") == true, "\(dsem.unavailable ?? "fitted")")
+            #expect(mlsem.fit == nil && mlsem.unavailable?.hasPrefix("could not be fitted: ") == true, "\(mlsem.unavailable ?? "fitted")")
+        }
+        let words = Set(text.lowercased().split { !$0.isLetter })
+        #expect(!words.contains("nan") && !words.contains("inf"))
         #expect(try JSONSerialization.jsonObject(with: Data(ReplicationReport(analysis: a).json().utf8)) is [String: Any])
     }
 
     @Test func noAllianceRatingsIsBadInput() throws {
         #expect(throws: DataError.self) {
-            _ = try ReplicationAnalysis(panel: Self.fixture.panel(without: ["alliance_patient", "alliance_therapist"]))
+            _ = try ReplicationAnalysis(panel: Self.fixture.panel(without: ["alliance_patient", "alliance_therapist"]), dynamic: ReplicationAnalysisTests.dynamic)
         }
     }
 
@@ -107,7 +122,7 @@ import Testing
     }
 
     @Test func tenTherapistsGiveARandomInterceptInEveryModel() throws {
-        let a = try ReplicationAnalysis(panel: SessionFixture(patients: 40, therapists: 10, sessions: 8, seed: 5).panel())
+        let a = try ReplicationAnalysis(panel: SessionFixture(patients: 40, therapists: 10, sessions: 8, seed: 5).panel(), dynamic: ReplicationAnalysisTests.dynamic)
         #expect(a.laggedModel(.patient).outcome.formula == "distress_next ~ rupture_patient + repair_patient + distress_within + session + (1 | therapist) + (1 | patient)")
         #expect(a.growthModel("therapist")?.outcome.formula == "alliance_therapist ~ session + (1 | therapist) + (1 + session | patient)")
         #expect(a.laggedModel(.both).outcome.fit?.groups.map(\.name) == ["patient", "therapist"])

@@ -30,7 +30,7 @@ import FoundationXML
 
     @Test func tablesAreNumberedInOrderAndNamedForTheirFiles() {
         #expect(Self.report.tables.map(\.name) == ["sample", "ratings", "icc", "alliance-correlation", "ruptures", "rupture-agreement",
-                                                   "growth", "lagged-estimators", "lagged", "sensitivity", "published"])
+                                                   "growth", "lagged-estimators", "lagged", "lagged-dsem", "lagged-mlsem", "sensitivity", "published"])
         for (k, t) in Self.report.tables.enumerated() { #expect(t.title.hasPrefix("Table \(k + 1). ")) }
         #expect(ReplicationTables.untitled("Table 12. Ruptures") == "Ruptures" && ReplicationTables.untitled("Tables") == "Tables")
     }
@@ -100,8 +100,23 @@ import FoundationXML
         #expect(Set(growth.keys) == ["patient", "therapist"] && Set(lagged.keys) == ["patient", "therapist", "both"])
         // The fit JSON is `alliance fit`'s: the same object JSONOutput makes of the fit.
         let fit = try #require(Self.analysis.laggedModel(.both).outcome.fit)
-        let direct = try JSONSerialization.jsonObject(with: Data(JSONOutput.string(fit).utf8)) as! NSDictionary
-        #expect(NSDictionary(dictionary: lagged["both"]!) == direct)
+        // less its timing, which results.json leaves out (the same data and seed give the same bytes).
+        var direct = try JSONSerialization.jsonObject(with: Data(JSONOutput.string(fit).utf8)) as! [String: Any]
+        #expect(direct.removeValue(forKey: "timing") != nil)
+        #expect(NSDictionary(dictionary: lagged["both"]!) == NSDictionary(dictionary: direct))
+        #expect(!(try Self.report.json()).contains("\"timing\""))
+        // The DSEM and ML-SEM: `alliance dsem`'s and `alliance mlsem`'s JSON per rater, a model not fitted under not_run.
+        let dsem = json["dsem"] as! [String: [String: Any]]
+        #expect(Set(dsem.keys) == ["patient", "therapist"])
+        let dsemFit = try #require(Self.analysis.dsemModel("therapist")?.fit)
+        var dsemDirect = try JSONSerialization.jsonObject(with: Data(JSONOutput.string(dsemFit).utf8)) as! [String: Any]
+        #expect(dsemDirect.removeValue(forKey: "timing") != nil)
+        #expect(NSDictionary(dictionary: dsem["therapist"]!) == NSDictionary(dictionary: dsemDirect))
+        let notRun = json["not_run"] as! [[String: Any]]
+        #expect(notRun.contains { $0["step"] as? String == "mlsem" && $0["model"] as? String == "patient" })
+        let estimators = json["estimators"] as! [[String: Any]]
+        #expect(estimators.map { $0["name"] as! String } == Self.analysis.laggedEstimates.map(\.name))
+        #expect((json["dynamic"] as! [String: Any])["dsem_iterations_per_chain"] as? Int == ReplicationAnalysisTests.dynamic.iterations)
         // `ruptures` is `alliance ruptures`' JSON of the same report.
         let ruptures = try JSONSerialization.jsonObject(with: Data(JSONOutput.string(Self.analysis.ruptures).utf8)) as! NSDictionary
         #expect(NSDictionary(dictionary: json["ruptures"] as! [String: Any]) == ruptures)
@@ -124,11 +139,14 @@ import FoundationXML
         #expect(onsets == episodes.count && markers >= onsets + repairSessions)
         #expect(series.components(separatedBy: "<polygon").count - 1 == onsets + repairSessions + 2)
         for id in Self.analysis.panel.patientIDs { #expect(series.contains(">\(id)</text>")) }
-        // Lagged effects: one point per estimated effect (the legend adds two).
+        // Lagged effects: one point per estimated effect of each criterion's multilevel models and of
+        // the other estimators (the legend adds one per series: observed, detrended, DSEM, ML-SEM).
         let plot = Self.report.figures[2].svg
         let estimated = Self.analysis.sensitivity.rows.flatMap { $0.raters.flatMap { [$0.observed, $0.detrended] } }
             .flatMap(\.effects).filter { $0.estimate != nil }.count
-        #expect(plot.components(separatedBy: "<circle").count - 1 == estimated + 2)
+        let others = Self.analysis.laggedEstimates.dropFirst().flatMap(\.effects).filter { $0.estimate != nil }.count
+        #expect(others > 0)
+        #expect(plot.components(separatedBy: "<circle").count - 1 == estimated + others + 4)
         // Mean alliance by session: the first point of the patient-rated line is the session-1 mean.
         let rating = Self.analysis.sample.ratings.first { $0.role == "alliance_patient" }!
         let chart = try #require(ReplicationFigures.allianceBySession(Self.analysis))

@@ -39,20 +39,26 @@ public struct TraceFigure: Sendable {
     public func svg(description: String? = nil) -> SVGDocument {
         let panels = parameters.count + 1
         let rows = (panels + columns - 1) / columns
-        let (left, top, gapX, gapY) = (64.0, 82.0, 70.0, 52.0)
+        let (left, gapX, gapY) = (64.0, 70.0, 52.0)
         let width = left + Double(columns) * (panelWidth + gapX)
+        // A title longer than the figure is wide (a long formula) wraps; the rest moves down.
+        let titleLines = TransitionDiagram.wrapped(title, width: width - 24, fontSize: 15 * 1.1)
+        let shift = 19 * Double(titleLines.count - 1)
+        let top = 82 + shift
         let height = top + Double(rows) * (panelHeight + gapY) + 10
         var svg = SVGDocument(width: width, height: height, title: title, description: description)
-        svg.text(title, at: (width / 2, 22), size: 15, anchor: .middle, bold: true)
+        for (k, line) in titleLines.enumerated() {
+            svg.text(line, at: (width / 2, 22 + 19 * Double(k)), size: 15, anchor: .middle, bold: true)
+        }
         let chainCount = parameters.first?.chains.count ?? 0
         var x = left
         for c in 0..<chainCount {
-            svg.line(from: (x, 44), to: (x + 18, 44), stroke: .init(Palette.color(c), width: 2))
-            svg.text("Chain \(c + 1)", at: (x + 24, 48), size: 11)
+            svg.line(from: (x, 44 + shift), to: (x + 18, 44 + shift), stroke: .init(Palette.color(c), width: 2))
+            svg.text("Chain \(c + 1)", at: (x + 24, 48 + shift), size: 11)
             x += 90
         }
-        svg.rectangle(x: x, y: 38, width: 18, height: 12, fill: "#f0f0f0", stroke: .init(Palette.grid))
-        svg.text("Burn-in (discarded)", at: (x + 24, 48), size: 11)
+        svg.rectangle(x: x, y: 38 + shift, width: 18, height: 12, fill: "#f0f0f0", stroke: .init(Palette.grid))
+        svg.text("Burn-in (discarded)", at: (x + 24, 48 + shift), size: 11)
 
         for (k, parameter) in parameters.enumerated() {
             let frame = frameAt(k, left: left, top: top, gapX: gapX, gapY: gapY, values: parameter.chains.flatMap { $0 },
