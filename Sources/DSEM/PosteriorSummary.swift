@@ -1,3 +1,5 @@
+import Numerics
+
 /// The summary of one parameter's posterior draws (all chains' kept draws together), as Mplus
 /// reports it plus the mean, the PSR and the ESS.
 ///
@@ -5,7 +7,7 @@
 /// - `mean`, `sd`: the posterior mean and standard deviation (divisor n - 1);
 /// - `lower`, `upper`: the 2.5% and 97.5% quantiles (for level 0.95), the equal-tailed credible
 ///   interval, by R's default quantile rule (type 7: linear interpolation between order
-///   statistics);
+///   statistics; `SampleQuantile`, GSL's);
 /// - `p`: Mplus's one-tailed posterior p-value, the share of draws on the other side of zero from
 ///   the median (at or below zero for a positive median, at or above zero for a negative one) [M:
 ///   Mplus's definition as its documentation and discussion board describe it];
@@ -28,22 +30,15 @@ public struct PosteriorSummary: Sendable, Equatable {
         for c in chains { all += c }
         all.sort()
         let n = all.count
-        median = Self.quantile(all, 0.5)
+        median = SampleQuantile.ofSorted(all, 0.5)
         mean = all.reduce(0, +) / Double(n)
         let m = mean
         sd = n > 1 ? (all.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(n - 1)).squareRoot() : 0
-        lower = Self.quantile(all, (1 - level) / 2)
-        upper = Self.quantile(all, 1 - (1 - level) / 2)
+        lower = SampleQuantile.ofSorted(all, (1 - level) / 2)
+        upper = SampleQuantile.ofSorted(all, 1 - (1 - level) / 2)
         let other = median >= 0 ? all.filter { $0 <= 0 }.count : all.filter { $0 >= 0 }.count
         p = Double(other) / Double(n)
         psr = PotentialScaleReduction.of(chains)
         ess = EffectiveSampleSize.of(chains)
-    }
-
-    /// R's type-7 quantile of sorted values.
-    static func quantile(_ sorted: [Double], _ probability: Double) -> Double {
-        let h = Double(sorted.count - 1) * probability
-        let lo = Int(h.rounded(.down)), hi = min(lo + 1, sorted.count - 1)
-        return sorted[lo] + (h - Double(lo)) * (sorted[hi] - sorted[lo])
     }
 }
