@@ -18,7 +18,8 @@
 # within 7e-9, every estimate within 4e-5 SE, every SE within 1.2e-5 relative, chi-square and
 # CFI/TLI/RMSEA to 7 digits (SRMR only once lavaan's saturated EM is run to convergence). Patient-
 # rated: lavaan fails too (EM and nlminb do not converge; the saturated block's covariance goes
-# singular, smallest eigenvalue ~1e-8): the likelihood has no interior maximum.
+# singular, smallest eigenvalue ~1e-8): the likelihood has no interior maximum. Both raters'
+# printed models are, statement for statement, dpm's model as Benchmarks/R/dpm-model.R writes it.
 
 suppressPackageStartupMessages(library(lavaan))
 args <- commandArgs(trailingOnly = TRUE)
@@ -139,4 +140,23 @@ for (rater in c("therapist", "patient")) {
     print(la, digits = 6, row.names = FALSE)
   }
   invisible(warnings())
+}
+
+# The model alliance prints against dpm's model written independently (Benchmarks/R/dpm-model.R,
+# from dpm's model_builder.R): lavaan's parameter tables (free parameters and alpha's loadings,
+# with labels) of the two must be the same statements.
+source(file.path("Benchmarks", "R", "dpm-model.R"))
+for (rater in c("therapist", "patient")) {
+  f <- parse_dpm_formula(sprintf("distress ~ pre(lag(rupture_%s)) + pre(lag(repair_%s))", rater, rater))
+  m <- dpm_model(long, f$dv, f$terms, f$constants, id = "patient", wave = "session", first = first, last = last)
+  statements <- function(model) {
+    pt <- parTable(suppressWarnings(sem(model, data = m$data, missing = "ml", do.fit = FALSE)))
+    pt <- pt[pt$free > 0 | pt$op == "=~", ]
+    swap <- pt$op == "~~" & pt$lhs > pt$rhs
+    sort(paste(ifelse(swap, pt$rhs, pt$lhs), pt$op, ifelse(swap, pt$lhs, pt$rhs), pt$label))
+  }
+  ours <- statements(m$model)
+  theirs <- statements(paste(readLines(file.path(dir, sprintf("model_%s.lav", rater))), collapse = "\n"))
+  cat(sprintf("%s-rated: alliance's --print-model and dpm-model.R give %d and %d statements; identical: %s\n",
+              rater, length(theirs), length(ours), identical(ours, theirs)))
 }
