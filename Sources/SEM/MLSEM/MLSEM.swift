@@ -282,10 +282,47 @@ public struct MLSEM: Sendable {
             sem = try model.fit(fitOptions)
         } catch let failure as SEMFailure {
             // Say what makes these models hard to fit: many parameters per patient.
-            throw SEMFailure.notConverged(failure.description + "; the model has \(model.model.parameterCount) free parameters for \(model.rows.count) patients over sessions \(w.first)-\(w.end): collinear predictors, or too many parameters for the patients (fewer sessions with --sessions, --error-inv, --const-inv), can cause this")
+            let rare = rareIndicators(in: panel, waves: w)
+            throw SEMFailure.notConverged(failure.description + "; the model has \(model.model.parameterCount) free parameters for \(model.rows.count) patients over sessions \(w.first)-\(w.end): collinear predictors, too many parameters for the patients (fewer sessions with --sessions, --error-inv, --const-inv)"
+                + (rare.isEmpty ? ", or rare binary predictors" : ", or rare binary predictors (here \(rare.joined(separator: "; ")))")
+                + " can cause this; rare binary predictors make the predictors' saturated block nearly singular, so that the likelihood has no maximum (DSEM, alliance dsem, does not need that block)")
         }
         return MLSEMFit(formula: formula, options: options, source: panel.source, waves: w, sem: sem, patients: panel.patientCount,
                         coefficients: coefficients.map { c in MLSEMFit.Coefficient(term: c.term, session: c.session, sem.estimates[c.statement]) })
+    }
+
+    /// The 0/1 predictors that are rare at some session of their waves (sessions `first` to
+    /// `end` minus the predictor's lag), each with its scarcest
+    /// session: "'rupture_patient' is 1 for 2 of 78 patients at session 6". A binary predictor
+    /// whose less frequent value is held by fewer than 10 patients at a session is named: its
+    /// waves and their covariances with the other waves are estimated from those few patients.
+    func rareIndicators(in panel: LaggedPanel, waves w: Waves) -> [String] {
+        var notes = [String]()
+        var seen = Set<String>()
+        for predictor in formula.predictors where seen.insert(predictor.variable.name).inserted {
+            let x = panel.values(of: predictor.variable.name)
+            var observed = [Int](repeating: 0, count: w.end - w.first + 1), ones = observed
+            var binary = true
+            for p in 0..<panel.patientCount {
+                for c in panel.cells(ofPatient: p) where !x[c].isNaN {
+                    guard x[c] == 0 || x[c] == 1 else { binary = false; break }
+                    let s = panel.session(ofCell: c, patient: p)
+                    guard s >= w.first, s <= w.end - predictor.variable.lag else { continue }
+                    observed[s - w.first] += 1
+                    if x[c] == 1 { ones[s - w.first] += 1 }
+                }
+                if !binary { break }
+            }
+            guard binary else { continue }
+            let scarcest = observed.indices.filter { observed[$0] > 0 }
+                .min { min(ones[$0], observed[$0] - ones[$0]) < min(ones[$1], observed[$1] - ones[$1]) }
+            guard let k = scarcest else { continue }
+            let minority = min(ones[k], observed[k] - ones[k])
+            guard minority < 10 else { continue }
+            let value = ones[k] <= observed[k] - ones[k] ? 1 : 0
+            notes.append("'\(predictor.variable.name)' is \(value) for \(minority) of \(observed[k]) patients at session \(w.first + k)")
+        }
+        return notes
     }
 
     /// Reads `variables` from `panel` by session number and fits the model.
